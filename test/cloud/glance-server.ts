@@ -148,6 +148,8 @@ bind_port = ${port}
 workers = 0
 debug = false
 use_stderr = true
+# uploads above 64 MiB are refused with 413, so the tests can check that error for real
+image_size_cap = 67108864
 enabled_backends = fs:file
 enabled_import_methods = [glance-direct]
 

@@ -22,9 +22,7 @@ export function registerCloudCommands(program: Command): void {
       new Option(
         "--visibility <v>",
         "who may see the image (default: private, or that of the image --update replaces)",
-      )
-        .choices(VISIBILITIES)
-        .default("private"),
+      ).choices(VISIBILITIES),
     )
     .option("--update", "replace the image of the same name: upload the new one, then delete the old", false)
     .addOption(
