@@ -6,6 +6,7 @@ import { registerComposeCommands } from "./areas/compose.ts";
 import { registerGuestCommands } from "./areas/guest.ts";
 import { registerPackageCommands } from "./areas/package.ts";
 import { registerRepoCommands } from "./areas/repo.ts";
+import { registerRunCommands } from "./areas/run.ts";
 import { registerShardCommands } from "./areas/shard.ts";
 import { registerTransportCommands } from "./areas/transport.ts";
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRepoCommands(program);
   registerComposeCommands(program);
   registerGuestCommands(program);
+  registerRunCommands(program);
   registerAgentCommands(program);
   registerShardCommands(program);
   registerCloudCommands(program);
