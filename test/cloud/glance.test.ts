@@ -63,7 +63,7 @@ before(async () => {
     path.join(work, "clouds.yaml"),
     `clouds:\n  loop:\n    auth_type: none\n    auth:\n      endpoint: ${glance.url}\n`,
   );
-  env = { MPM_CACHE_DIR: path.join(work, "cache"), HOME: work };
+  env = { MPM_CACHE: path.join(work, "cache"), HOME: work };
   execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", path.join(work, "guest.qcow2"), "64M"]);
   await writeFile(
     path.join(work, "guest.qcow2.json"),

@@ -79,7 +79,7 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const env = () => ({ MPM_CACHE_DIR: path.join(work, "cache"), HOME: work });
+const env = () => ({ MPM_CACHE: path.join(work, "cache"), HOME: work });
 
 test("password auth: one token request, the catalogue's image endpoint, and the token cached for the next command", async () => {
   for (let i = 0; i < 2; i++) {
