@@ -5,6 +5,7 @@ import { registerCloudCommands } from "./areas/cloud.ts";
 import { registerGuestCommands } from "./areas/guest.ts";
 import { registerPackageCommands } from "./areas/package.ts";
 import { registerRepoCommands } from "./areas/repo.ts";
+import { registerRunCommands } from "./areas/run.ts";
 import { registerShardCommands } from "./areas/shard.ts";
 import { registerTransportCommands } from "./areas/transport.ts";
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerPackageCommands(program);
   registerRepoCommands(program);
   registerGuestCommands(program);
+  registerRunCommands(program);
   registerAgentCommands(program);
   registerShardCommands(program);
   registerCloudCommands(program);
