@@ -8,6 +8,7 @@ import { runPullImage } from "../../src/cloud/commands/pull-image.ts";
 import { runPush } from "../../src/cloud/commands/push.ts";
 import { MpmError } from "../../src/errors/mpm-error.ts";
 import type { ComposedImage } from "../../src/image/composed-image.ts";
+import { startFakeKeystone } from "./fake-keystone.ts";
 import { type GlanceServer, glanceAvailable, startGlance } from "./glance-server.ts";
 import { mpm } from "./mpm-cli.ts";
 
@@ -62,7 +63,7 @@ before(async () => {
     path.join(work, "clouds.yaml"),
     `clouds:\n  loop:\n    auth_type: none\n    auth:\n      endpoint: ${glance.url}\n`,
   );
-  env = { MPM_CACHE_DIR: path.join(work, "cache"), HOME: work };
+  env = { MPM_CACHE: path.join(work, "cache"), HOME: work };
   execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", path.join(work, "guest.qcow2"), "64M"]);
   await writeFile(
     path.join(work, "guest.qcow2.json"),
@@ -153,6 +154,23 @@ describe("push, list, pull back", () => {
     assert.deepEqual(await readFile(output), await readFile(path.join(work, "disk.img")));
     await assert.rejects(stat(`${output}.part`));
   });
+});
+
+test("a password cloud reaches this Glance through Keystone's catalogue", async () => {
+  const keystone = await startFakeKeystone({ glanceUrl: `${glance.url}/v2/` });
+  try {
+    const dir = await mkdtemp(path.join(work, "kc-"));
+    await writeFile(
+      path.join(dir, "clouds.yaml"),
+      `clouds:\n  kc:\n    auth:\n      auth_url: ${keystone.url}\n      username: demo\n      password: pw\n      project_name: demo\n`,
+    );
+    const result = await mpm(["images", "--cloud", "kc", "--mine"], { cwd: dir, env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^disk\s/m);
+    assert.equal(keystone.tokenRequests.length, 1);
+  } finally {
+    await keystone.close();
+  }
 });
 
 describe("update and delete", () => {
