@@ -5,13 +5,16 @@ import path from "node:path";
 import { test } from "node:test";
 import { makeElf } from "../../test/helpers/make-elf.ts";
 import { tempDir } from "../../test/helpers/package-fixture.ts";
-import { EM_X86_64, ElfFormatError, readElf } from "./read-elf.ts";
+import { ElfFormatError, EM_X86_64, readElf } from "./read-elf.ts";
 
 test("reads type, PIE flag, DT_NEEDED, SONAME and RUNPATH", async (t) => {
   const { dir, cleanup } = await tempDir();
   t.after(cleanup);
   const file = path.join(dir, "app");
-  await writeFile(file, makeElf({ type: "shared", pie: true, needed: ["libfoo.so.1", "libc.so.6"], runpath: "$ORIGIN/../lib" }));
+  await writeFile(
+    file,
+    makeElf({ type: "shared", pie: true, needed: ["libfoo.so.1", "libc.so.6"], runpath: "$ORIGIN/../lib" }),
+  );
   const info = await readElf(file);
   assert.equal(info.machine, EM_X86_64);
   assert.equal(info.type, "shared");

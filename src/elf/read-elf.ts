@@ -61,7 +61,8 @@ export async function readElf(file: string): Promise<ElfInfo> {
 }
 
 async function readAt(handle: FileHandle, size: number, offset: number, length: number): Promise<Buffer> {
-  if (offset < 0 || length < 0 || offset + length > size) throw new ElfFormatError(`reads past the end of the file (offset ${offset}, ${length} bytes)`);
+  if (offset < 0 || length < 0 || offset + length > size)
+    throw new ElfFormatError(`reads past the end of the file (offset ${offset}, ${length} bytes)`);
   const buf = Buffer.alloc(length);
   await handle.read(buf, 0, length, offset);
   return buf;
@@ -83,7 +84,18 @@ async function parse(handle: FileHandle, size: number): Promise<ElfInfo> {
     const header = await readAt(handle, size, 0, 20);
     const machine = littleEndian ? header.readUInt16LE(18) : header.readUInt16BE(18);
     const type = TYPES[littleEndian ? header.readUInt16LE(16) : header.readUInt16BE(16)] ?? "unknown";
-    return { is64, littleEndian, machine, type, pie: false, interpreter: undefined, needed: [], soname: undefined, runpath: [], isStatic: true };
+    return {
+      is64,
+      littleEndian,
+      machine,
+      type,
+      pie: false,
+      interpreter: undefined,
+      needed: [],
+      soname: undefined,
+      runpath: [],
+      isStatic: true,
+    };
   }
   const h = await readAt(handle, size, 0, 64);
   const type = TYPES[h.readUInt16LE(16)] ?? "unknown";
@@ -106,7 +118,9 @@ async function parse(handle: FileHandle, size: number): Promise<ElfInfo> {
     }
   }
   const interpSeg = segments.find((s) => s.type === PT_INTERP);
-  const interpreter = interpSeg ? cString(await readAt(handle, size, interpSeg.offset, interpSeg.filesz), 0) : undefined;
+  const interpreter = interpSeg
+    ? cString(await readAt(handle, size, interpSeg.offset, interpSeg.filesz), 0)
+    : undefined;
   const dynamic = segments.find((s) => s.type === PT_DYNAMIC);
   const base = { is64, littleEndian, machine, type, interpreter };
   if (!dynamic) return { ...base, pie: false, needed: [], soname: undefined, runpath: [], isStatic: true };
@@ -122,7 +136,9 @@ async function parse(handle: FileHandle, size: number): Promise<ElfInfo> {
   const strsz = Number(value(DT_STRSZ) ?? 0n);
   let strings: Buffer = Buffer.alloc(0);
   if (strtabAddr !== undefined) {
-    const load = segments.find((s) => s.type === PT_LOAD && Number(strtabAddr) >= s.vaddr && Number(strtabAddr) < s.vaddr + s.filesz);
+    const load = segments.find(
+      (s) => s.type === PT_LOAD && Number(strtabAddr) >= s.vaddr && Number(strtabAddr) < s.vaddr + s.filesz,
+    );
     if (!load) throw new ElfFormatError("DT_STRTAB is outside every loaded segment");
     strings = await readAt(handle, size, Number(strtabAddr) - load.vaddr + load.offset, strsz);
   }

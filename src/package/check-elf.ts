@@ -1,5 +1,5 @@
 import path from "node:path";
-import { EM_X86_64, ElfFormatError, type ElfInfo, isElfFile, readElf } from "../elf/read-elf.ts";
+import { ElfFormatError, type ElfInfo, EM_X86_64, isElfFile, readElf } from "../elf/read-elf.ts";
 import type { ContentFile } from "./content-files.ts";
 import type { ProblemList } from "./problem.ts";
 
@@ -36,10 +36,23 @@ export const OSV_BASE_LIBRARIES: readonly string[] = [
   "libstdc++.so.6",
 ];
 
-const LIBRARY_DIRS = ["/", "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/local/lib"];
+const LIBRARY_DIRS = [
+  "/",
+  "/lib",
+  "/lib64",
+  "/usr/lib",
+  "/usr/lib64",
+  "/lib/x86_64-linux-gnu",
+  "/usr/lib/x86_64-linux-gnu",
+  "/usr/local/lib",
+];
 const BINARY_DIRS = new Set(["bin", "sbin", "lib", "lib64", "libexec"]);
 
-export async function checkElfFiles(files: readonly ContentFile[], options: ElfCheckOptions, problems: ProblemList): Promise<number> {
+export async function checkElfFiles(
+  files: readonly ContentFile[],
+  options: ElfCheckOptions,
+  problems: ProblemList,
+): Promise<number> {
   const present = new Set<string>(options.dependencyPaths);
   for (const f of files) if (f.type !== "dir") present.add(f.path);
   let checked = 0;
@@ -60,7 +73,9 @@ export async function checkElfFiles(files: readonly ContentFile[], options: ElfC
       info = await readElf(file.source);
     } catch (err) {
       if (!(err instanceof ElfFormatError)) throw err;
-      problems.error(rel, `malformed ELF file: ${err.message}`, { hint: "rebuild the binary; it may be truncated" });
+      problems.error(rel, `malformed ELF file: ${err.message}`, {
+        hint: "rebuild the binary; it may be truncated",
+      });
       continue;
     }
     checkOne(rel, file.path, info, options, present, problems);
@@ -68,23 +83,40 @@ export async function checkElfFiles(files: readonly ContentFile[], options: ElfC
   return checked;
 }
 
-function checkOne(rel: string, guestPath: string, info: ElfInfo, options: ElfCheckOptions, present: ReadonlySet<string>, problems: ProblemList): void {
+function checkOne(
+  rel: string,
+  guestPath: string,
+  info: ElfInfo,
+  options: ElfCheckOptions,
+  present: ReadonlySet<string>,
+  problems: ProblemList,
+): void {
   if (!info.is64 || !info.littleEndian || info.machine !== EM_X86_64) {
-    problems.error(rel, `is not an x86-64 binary (machine 0x${info.machine.toString(16)}, ${info.is64 ? "64" : "32"}-bit)`, {
-      hint: "build it for x86-64 (the guest architecture)",
-    });
+    problems.error(
+      rel,
+      `is not an x86-64 binary (machine 0x${info.machine.toString(16)}, ${info.is64 ? "64" : "32"}-bit)`,
+      {
+        hint: "build it for x86-64 (the guest architecture)",
+      },
+    );
     return;
   }
   if (info.type === "executable") {
     const message = "is a non-PIE executable (ET_EXEC); OSv loads only position-independent programs";
-    const hint = "rebuild it with `-fpie -pie` (compile with -fpie, link with -pie), or as a shared object with `-fpic -shared`";
+    const hint =
+      "rebuild it with `-fpie -pie` (compile with -fpie, link with -pie), or as a shared object with `-fpic -shared`";
     if (options.target === "osv") problems.error(rel, message, { hint });
     else problems.warning(rel, `${message} (fine on a Linux guest)`, { hint });
   } else if (info.type !== "shared") {
-    problems.warning(rel, `is an ELF ${info.type} file, which no guest can run or load`, { hint: "ship linked programs and libraries only" });
+    problems.warning(rel, `is an ELF ${info.type} file, which no guest can run or load`, {
+      hint: "ship linked programs and libraries only",
+    });
     return;
   }
-  const dirs = [...info.runpath.map((d) => d.replaceAll("$ORIGIN", path.posix.dirname(guestPath)).replaceAll("${ORIGIN}", path.posix.dirname(guestPath))), ...LIBRARY_DIRS];
+  const dirs = [
+    ...info.runpath.map((d) => d.replace(/\$(ORIGIN\b|\{ORIGIN\})/g, path.posix.dirname(guestPath))),
+    ...LIBRARY_DIRS,
+  ];
   const missing = info.needed.filter((lib) => !isProvided(lib, dirs, present, options.baseLibraries));
   for (const lib of missing) {
     problems.error(rel, `needs ${lib}, which is not in the package, its dependencies or the base`, {
@@ -93,7 +125,12 @@ function checkOne(rel: string, guestPath: string, info: ElfInfo, options: ElfChe
   }
 }
 
-function isProvided(lib: string, dirs: readonly string[], present: ReadonlySet<string>, base: readonly string[]): boolean {
+function isProvided(
+  lib: string,
+  dirs: readonly string[],
+  present: ReadonlySet<string>,
+  base: readonly string[],
+): boolean {
   if (lib.includes("/")) return present.has(path.posix.normalize(lib.startsWith("/") ? lib : `/${lib}`));
   if (base.includes(lib)) return true;
   return dirs.some((dir) => present.has(path.posix.join(dir, lib)));

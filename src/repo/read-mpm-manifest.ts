@@ -17,13 +17,17 @@ export async function readMpmManifest(file: string): Promise<PackageManifest> {
       : undefined,
   );
   if (chunks.length === 0) {
-    throw new MpmError("MPM_E_PACKAGE_NOT_FOUND", `${file} has no ${MANIFEST_FILE}`, { hint: "build packages with `mpm build`" });
+    throw new MpmError("MPM_E_PACKAGE_NOT_FOUND", `${file} has no ${MANIFEST_FILE}`, {
+      hint: "build packages with `mpm build`",
+    });
   }
   const problems = new ProblemList();
   const manifest = parseManifest(Buffer.concat(chunks).toString("utf8"), problems);
   const errors = problems.items.filter((p) => p.severity === "error");
   if (!manifest || errors.length > 0) {
-    throw new MpmError("MPM_E_PACKAGE_INVALID", `${file}: ${errors.map(formatProblem).join("; ")}`, { hint: "fix the package and build it again" });
+    throw new MpmError("MPM_E_PACKAGE_INVALID", `${file}: ${errors.map(formatProblem).join("; ")}`, {
+      hint: "fix the package and build it again",
+    });
   }
   return manifest;
 }

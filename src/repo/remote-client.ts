@@ -16,7 +16,10 @@ export const INDEX_TIMEOUT_MS = 10_000;
 /** A download that receives nothing for this long is abandoned. */
 export const STALL_TIMEOUT_MS = 30_000;
 
-export async function fetchRemoteIndex(remote: Remote, timeoutMs = INDEX_TIMEOUT_MS): Promise<RemotePackage[]> {
+export async function fetchRemoteIndex(
+  remote: Remote,
+  timeoutMs = INDEX_TIMEOUT_MS,
+): Promise<RemotePackage[]> {
   const url = new URL(INDEX_FILE, remote.url).toString();
   let text: string;
   try {
@@ -26,7 +29,11 @@ export async function fetchRemoteIndex(remote: Remote, timeoutMs = INDEX_TIMEOUT
   } catch (err) {
     throw unreachable(remote, url, err);
   }
-  return parseIndex(text, url).map((e) => ({ ...e, remote: remote.name, url: new URL(e.file, remote.url).toString() }));
+  return parseIndex(text, url).map((e) => ({
+    ...e,
+    remote: remote.name,
+    url: new URL(e.file, remote.url).toString(),
+  }));
 }
 
 export interface DownloadProgress {
@@ -39,7 +46,11 @@ export interface DownloadProgress {
  * Downloads a package to `dest`, checking size and sha256 against the index; on a mismatch or any
  * failure the partial file is removed.
  */
-export async function downloadPackage(pkg: RemotePackage, dest: string, onProgress?: (p: DownloadProgress) => void): Promise<void> {
+export async function downloadPackage(
+  pkg: RemotePackage,
+  dest: string,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<void> {
   const hash = createHash("sha256");
   let received = 0;
   const controller = new AbortController();
@@ -57,14 +68,20 @@ export async function downloadPackage(pkg: RemotePackage, dest: string, onProgre
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
       onProgress?.({ name: `${pkg.name}@${pkg.version}`, received, total: pkg.size });
     }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
   } catch (err) {
     out.destroy();
     await rm(dest, { force: true });
-    throw new MpmError("MPM_E_REMOTE_UNREACHABLE", `cannot download ${pkg.name}@${pkg.version} from ${pkg.url}: ${(err as Error).message}`, {
-      hint: "check the network and the remote (mpm repo list), then pull again",
-      cause: err,
-    });
+    throw new MpmError(
+      "MPM_E_REMOTE_UNREACHABLE",
+      `cannot download ${pkg.name}@${pkg.version} from ${pkg.url}: ${(err as Error).message}`,
+      {
+        hint: "check the network and the remote (mpm repo list), then pull again",
+        cause: err,
+      },
+    );
   } finally {
     clearTimeout(stall);
   }
@@ -74,14 +91,19 @@ export async function downloadPackage(pkg: RemotePackage, dest: string, onProgre
     throw new MpmError(
       "MPM_E_REMOTE_CHECKSUM",
       `${pkg.name}@${pkg.version} from ${pkg.url} does not match remote ${pkg.remote}'s index (got ${received} bytes, sha256 ${sha256}; index says ${pkg.size} bytes, ${pkg.sha256}); nothing was installed`,
-      { hint: "the remote's file or index is stale or tampered with; regenerate its index (mpm repo index) or ask its owner" },
+      {
+        hint: "the remote's file or index is stale or tampered with; regenerate its index (mpm repo index) or ask its owner",
+      },
     );
   }
 }
 
 function unreachable(remote: Remote, url: string, err: unknown): MpmError {
   const cause = err as Error & { cause?: { code?: string; message?: string } };
-  const why = cause.name === "TimeoutError" ? "timed out" : (cause.cause?.code ?? cause.cause?.message ?? cause.message);
+  const why =
+    cause.name === "TimeoutError"
+      ? "timed out"
+      : (cause.cause?.code ?? cause.cause?.message ?? cause.message);
   return new MpmError("MPM_E_REMOTE_UNREACHABLE", `remote ${remote.name} (${url}) is unreachable: ${why}`, {
     hint: "check the URL (mpm repo list) and that its server is up",
     cause: err,

@@ -29,9 +29,13 @@ export async function readRemotes(root: string): Promise<Remote[]> {
     if (parsed.schema !== 1 || !Array.isArray(parsed.remotes)) throw new Error("unknown schema");
     return parsed.remotes;
   } catch (err) {
-    throw new MpmError("MPM_E_REPO_CORRUPT", `${remotesFile(root)} is not a valid remotes file: ${(err as Error).message}`, {
-      hint: "delete it and add the remotes again with `mpm repo add`",
-    });
+    throw new MpmError(
+      "MPM_E_REPO_CORRUPT",
+      `${remotesFile(root)} is not a valid remotes file: ${(err as Error).message}`,
+      {
+        hint: "delete it and add the remotes again with `mpm repo add`",
+      },
+    );
   }
 }
 
@@ -41,15 +45,22 @@ export async function writeRemotes(root: string, remotes: readonly Remote[]): Pr
 
 /** Checks a remote's name and URL; returns the URL with a trailing slash (a folder). */
 export function checkRemote(name: string, url: string): Remote {
-  if (!NAME.test(name)) throw new MpmError("MPM_E_USAGE", `'${name}' is not a valid remote name`, { hint: "use letters, digits, . _ -" });
+  if (!NAME.test(name))
+    throw new MpmError("MPM_E_USAGE", `'${name}' is not a valid remote name`, {
+      hint: "use letters, digits, . _ -",
+    });
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new MpmError("MPM_E_USAGE", `'${url}' is not a URL`, { hint: "e.g. https://packages.example.org/mpm/" });
+    throw new MpmError("MPM_E_USAGE", `'${url}' is not a URL`, {
+      hint: "e.g. https://packages.example.org/mpm/",
+    });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new MpmError("MPM_E_USAGE", `remote URL '${url}' must be http or https`, { hint: "serve the folder with any static web server" });
+    throw new MpmError("MPM_E_USAGE", `remote URL '${url}' must be http or https`, {
+      hint: "serve the folder with any static web server",
+    });
   }
   if (!parsed.pathname.endsWith("/")) parsed.pathname += "/";
   return { name, url: parsed.toString() };

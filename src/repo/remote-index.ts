@@ -27,13 +27,18 @@ export interface RemoteIndex {
 export const INDEX_FILE = "index.json";
 
 export function renderIndex(entries: readonly RemoteEntry[]): string {
-  const packages = [...entries].sort((a, b) => (a.name === b.name ? a.version.localeCompare(b.version) : a.name < b.name ? -1 : 1));
+  const packages = [...entries].sort((a, b) =>
+    a.name === b.name ? a.version.localeCompare(b.version) : a.name < b.name ? -1 : 1,
+  );
   return `${JSON.stringify({ schema: 1, packages } satisfies RemoteIndex, null, 2)}\n`;
 }
 
 /** Parses and checks an index; every entry must be well-formed, the file a plain name in the folder. */
 export function parseIndex(text: string, where: string): RemoteEntry[] {
-  const bad = (why: string) => new MpmError("MPM_E_REMOTE_INDEX", `${where}: ${why}`, { hint: "regenerate it with `mpm repo index <folder>`" });
+  const bad = (why: string) =>
+    new MpmError("MPM_E_REMOTE_INDEX", `${where}: ${why}`, {
+      hint: "regenerate it with `mpm repo index <folder>`",
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -41,7 +46,8 @@ export function parseIndex(text: string, where: string): RemoteEntry[] {
     throw bad(`not JSON (${(err as Error).message})`);
   }
   const index = parsed as Partial<RemoteIndex>;
-  if (index.schema !== 1 || !Array.isArray(index.packages)) throw bad("not an mpm index (schema 1 with packages)");
+  if (index.schema !== 1 || !Array.isArray(index.packages))
+    throw bad("not an mpm index (schema 1 with packages)");
   return index.packages.map((e, i) => {
     const ok =
       typeof e.name === "string" &&
@@ -55,6 +61,15 @@ export function parseIndex(text: string, where: string): RemoteEntry[] {
       Number.isInteger(e.size) &&
       Array.isArray(e.require);
     if (!ok) throw bad(`packages[${i}] is malformed`);
-    return { name: e.name, version: e.version, title: String(e.title ?? ""), author: String(e.author ?? ""), require: e.require, file: e.file, size: e.size, sha256: e.sha256 };
+    return {
+      name: e.name,
+      version: e.version,
+      title: String(e.title ?? ""),
+      author: String(e.author ?? ""),
+      require: e.require,
+      file: e.file,
+      size: e.size,
+      sha256: e.sha256,
+    };
   });
 }

@@ -2,13 +2,25 @@
  * Builds small but well-formed ELF64 little-endian files for tests: a header, a PT_LOAD covering the
  * whole file, and (when `needed` is given) a PT_DYNAMIC with DT_NEEDED/DT_STRTAB/DT_STRSZ/DT_FLAGS_1.
  */
-export function makeElf(options: { type: "executable" | "shared"; machine?: number; pie?: boolean; needed?: string[]; soname?: string; runpath?: string }): Buffer {
+export function makeElf(options: {
+  type: "executable" | "shared";
+  machine?: number;
+  pie?: boolean;
+  needed?: string[];
+  soname?: string;
+  runpath?: string;
+}): Buffer {
   const dynamic = options.needed !== undefined || options.soname !== undefined;
   const phnum = dynamic ? 2 : 1;
   const headerSize = 64 + 56 * phnum;
-  const names = [...(options.needed ?? []), ...(options.soname ? [options.soname] : []), ...(options.runpath ? [options.runpath] : [])];
+  const names = [
+    ...(options.needed ?? []),
+    ...(options.soname ? [options.soname] : []),
+    ...(options.runpath ? [options.runpath] : []),
+  ];
   const strtab = Buffer.concat([Buffer.from([0]), ...names.map((n) => Buffer.from(`${n}\0`))]);
-  const offsetOf = (name: string) => 1 + names.slice(0, names.indexOf(name)).reduce((sum, n) => sum + n.length + 1, 0);
+  const offsetOf = (name: string) =>
+    1 + names.slice(0, names.indexOf(name)).reduce((sum, n) => sum + n.length + 1, 0);
   const entries: Array<[bigint, bigint]> = [];
   const strOffset = headerSize;
   for (const n of options.needed ?? []) entries.push([1n, BigInt(offsetOf(n))]);

@@ -5,9 +5,9 @@ import { formatDescribe, runDescribe } from "../../repo/commands/describe.ts";
 import { runInstall } from "../../repo/commands/install.ts";
 import { formatPackageTable, runList } from "../../repo/commands/list.ts";
 import { runPull } from "../../repo/commands/pull.ts";
+import { runRepoAdd, runRepoList, runRepoRemove } from "../../repo/commands/remotes.ts";
 import { runRemove } from "../../repo/commands/remove.ts";
 import { runRepoIndex } from "../../repo/commands/repo-index.ts";
-import { runRepoAdd, runRepoList, runRepoRemove } from "../../repo/commands/remotes.ts";
 import { runSearch } from "../../repo/commands/search.ts";
 import type { DownloadProgress } from "../../repo/remote-client.ts";
 
@@ -38,7 +38,9 @@ export function registerRepoCommands(program: Command): void {
 
   program
     .command("describe")
-    .description("show an installed package: metadata, dependency tree, boot commands, options, files, README")
+    .description(
+      "show an installed package: metadata, dependency tree, boot commands, options, files, README",
+    )
     .argument("<name[@range]>", "package name, optionally with a version range")
     .option("--json", "print JSON", false)
     .action(async (spec: string, o: { json: boolean }) => {
@@ -81,7 +83,9 @@ export function registerRepoCommands(program: Command): void {
       for (const p of result.installed) out(`installed ${p.name} ${p.version}\n`);
     });
 
-  const repo = program.command("repo").description("manage remote repositories (plain HTTP(S) folders with index.json)");
+  const repo = program
+    .command("repo")
+    .description("manage remote repositories (plain HTTP(S) folders with index.json)");
   repo
     .command("add")
     .description("add a remote repository")
@@ -117,7 +121,13 @@ export function registerRepoCommands(program: Command): void {
 
 function progressBar(forced: boolean): { update: (p: DownloadProgress) => void; stop: () => void } {
   if (!forced && !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new SingleBar({ stream: process.stderr, format: "{name} {bar} {percentage}% | {value}/{total} KiB", noTTYOutput: forced, notTTYSchedule: 1000, hideCursor: true });
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: "{name} {bar} {percentage}% | {value}/{total} KiB",
+    noTTYOutput: forced,
+    notTTYSchedule: 1000,
+    hideCursor: true,
+  });
   let current: string | undefined;
   return {
     update: (p) => {

@@ -47,26 +47,39 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const hookRan = first.package?.hooks.includes("build") ?? false;
   if (hookRan && first.package) {
     const m = first.package.manifest;
-    const output = options.output ? path.resolve(options.output) : path.join(dir, `${m.name}-${m.version}.mpm`);
-    await runHook(path.join(dir, "meta", "hooks", "build"), dir, {
-      MPM_PACKAGE_DIR: dir,
-      MPM_PACKAGE_NAME: m.name,
-      MPM_PACKAGE_VERSION: m.version,
-      MPM_OUTPUT: output,
-      MPM_ROOT: root,
-      MPM_TARGET: options.target ?? "osv",
-    }, options.hookOutput);
+    const output = options.output
+      ? path.resolve(options.output)
+      : path.join(dir, `${m.name}-${m.version}.mpm`);
+    await runHook(
+      path.join(dir, "meta", "hooks", "build"),
+      dir,
+      {
+        MPM_PACKAGE_DIR: dir,
+        MPM_PACKAGE_NAME: m.name,
+        MPM_PACKAGE_VERSION: m.version,
+        MPM_OUTPUT: output,
+        MPM_ROOT: root,
+        MPM_TARGET: options.target ?? "osv",
+      },
+      options.hookOutput,
+    );
   }
   const result = hookRan ? await runValidate({ ...options, dir, root }) : first;
   const pkg = result.package;
   if (!result.ok || !pkg) {
     const errors = result.problems.filter((p) => p.severity === "error");
-    throw new MpmError("MPM_E_PACKAGE_INVALID", `cannot build ${dir}: ${errors.length} problem(s):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`, {
-      hint: "fix them (mpm validate lists them all) and build again",
-      details: { problems: result.problems },
-    });
+    throw new MpmError(
+      "MPM_E_PACKAGE_INVALID",
+      `cannot build ${dir}: ${errors.length} problem(s):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
+      {
+        hint: "fix them (mpm validate lists them all) and build again",
+        details: { problems: result.problems },
+      },
+    );
   }
-  const output = options.output ? path.resolve(options.output) : path.join(dir, `${pkg.manifest.name}-${pkg.manifest.version}.mpm`);
+  const output = options.output
+    ? path.resolve(options.output)
+    : path.join(dir, `${pkg.manifest.name}-${pkg.manifest.version}.mpm`);
   const written = await writeMpm(dir, pkg.files, output);
   return {
     file: written.file,
@@ -80,9 +93,18 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   };
 }
 
-function runHook(hook: string, cwd: string, vars: Record<string, string>, output: NodeJS.WritableStream | undefined): Promise<void> {
+function runHook(
+  hook: string,
+  cwd: string,
+  vars: Record<string, string>,
+  output: NodeJS.WritableStream | undefined,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(hook, [], { cwd, env: { ...process.env, ...vars }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(hook, [], {
+      cwd,
+      env: { ...process.env, ...vars },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     if (output) {
       child.stdout.pipe(output, { end: false });
       child.stderr.pipe(output, { end: false });
@@ -91,11 +113,21 @@ function runHook(hook: string, cwd: string, vars: Record<string, string>, output
       child.stderr.resume();
     }
     child.on("error", (err) =>
-      reject(new MpmError("MPM_E_BUILD_HOOK", `cannot run ${hook}: ${err.message}`, { hint: "make it executable with a #! line", cause: err })),
+      reject(
+        new MpmError("MPM_E_BUILD_HOOK", `cannot run ${hook}: ${err.message}`, {
+          hint: "make it executable with a #! line",
+          cause: err,
+        }),
+      ),
     );
     child.on("close", (code, signal) => {
       if (code === 0) resolve();
-      else reject(new MpmError("MPM_E_BUILD_HOOK", `meta/hooks/build failed (${signal ?? `exit status ${code}`})`, { hint: "run the hook by hand in the package folder to see why" }));
+      else
+        reject(
+          new MpmError("MPM_E_BUILD_HOOK", `meta/hooks/build failed (${signal ?? `exit status ${code}`})`, {
+            hint: "run the hook by hand in the package folder to see why",
+          }),
+        );
     });
   });
 }

@@ -61,7 +61,15 @@ config_set_default: default
 `,
 };
 
-export function packageYaml(fields: { name: string; title: string; author: string; version: string; require: readonly string[]; created: string; platform: string | undefined }): string {
+export function packageYaml(fields: {
+  name: string;
+  title: string;
+  author: string;
+  version: string;
+  require: readonly string[];
+  created: string;
+  platform: string | undefined;
+}): string {
   const lines = [
     "# Package metadata (Capstan's package.yaml).",
     `name: ${quote(fields.name)}`,
@@ -72,9 +80,16 @@ export function packageYaml(fields: { name: string; title: string; author: strin
   ];
   if (fields.platform) lines.push(`platform: ${quote(fields.platform)}`);
   if (fields.require.length > 0) {
-    lines.push("# Packages this one needs; name or name@semver-range.", "require:", ...fields.require.map((r) => `  - ${quote(r)}`));
+    lines.push(
+      "# Packages this one needs; name or name@semver-range.",
+      "require:",
+      ...fields.require.map((r) => `  - ${quote(r)}`),
+    );
   } else {
-    lines.push("# require:            # packages this one needs: name or name@semver-range", "#   - other.package@^1.0");
+    lines.push(
+      "# require:            # packages this one needs: name or name@semver-range",
+      "#   - other.package@^1.0",
+    );
   }
   return `${lines.join("\n")}\n`;
 }

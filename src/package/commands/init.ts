@@ -32,15 +32,26 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const dir = path.resolve(options.dir);
   const name = options.name ?? path.basename(dir).replace(/[^A-Za-z0-9._+-]/g, "-");
   if (!isValidPackageName(name)) {
-    throw new MpmError("MPM_E_USAGE", `'${name}' is not a valid package name`, { hint: "use letters, digits and . _ + - (e.g. --name com.example.app)" });
+    throw new MpmError("MPM_E_USAGE", `'${name}' is not a valid package name`, {
+      hint: "use letters, digits and . _ + - (e.g. --name com.example.app)",
+    });
   }
   const version = options.version ?? "0.1.0";
-  if (normalizeVersion(version) === undefined) throw new MpmError("MPM_E_USAGE", `--version '${version}' is not a version`, { hint: "e.g. --version 1.0.0" });
+  if (normalizeVersion(version) === undefined)
+    throw new MpmError("MPM_E_USAGE", `--version '${version}' is not a version`, {
+      hint: "e.g. --version 1.0.0",
+    });
   const runtime = options.runtime ?? "native";
-  if (!isRuntime(runtime)) throw new MpmError("MPM_E_USAGE", `unknown runtime '${runtime}'`, { hint: `use one of ${RUNTIMES.join(", ")}` });
+  if (!isRuntime(runtime))
+    throw new MpmError("MPM_E_USAGE", `unknown runtime '${runtime}'`, {
+      hint: `use one of ${RUNTIMES.join(", ")}`,
+    });
   for (const r of options.require ?? []) {
     const req = parseRequirementText(r);
-    if (!isValidPackageName(req.name) || !isValidRange(req.range)) throw new MpmError("MPM_E_USAGE", `--require '${r}' is not name or name@range`, { hint: "e.g. --require lib.ssl@^3" });
+    if (!isValidPackageName(req.name) || !isValidRange(req.range))
+      throw new MpmError("MPM_E_USAGE", `--require '${r}' is not name or name@range`, {
+        hint: "e.g. --require lib.ssl@^3",
+      });
   }
   const title = options.title ?? name;
   const files: Record<string, string> = {
@@ -58,9 +69,13 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   };
   for (const rel of Object.keys(files)) {
     if (await exists(path.join(dir, rel))) {
-      throw new MpmError("MPM_E_INIT_EXISTS", `${path.join(dir, rel)} already exists; mpm init never overwrites`, {
-        hint: "edit the existing files, or init into an empty folder",
-      });
+      throw new MpmError(
+        "MPM_E_INIT_EXISTS",
+        `${path.join(dir, rel)} already exists; mpm init never overwrites`,
+        {
+          hint: "edit the existing files, or init into an empty folder",
+        },
+      );
     }
   }
   for (const [rel, text] of Object.entries(files)) await writeFileAtomic(path.join(dir, rel), text);

@@ -2,7 +2,7 @@ import { isMpmError } from "../../errors/mpm-error.ts";
 import { openLocalRepository } from "../../repo/local-repository.ts";
 import { resolveDependencies } from "../../resolve/resolve-dependencies.ts";
 import { checkElfFiles, type GuestTarget, OSV_BASE_LIBRARIES } from "../check-elf.ts";
-import { type LoadedPackage, inspectPackage } from "../load-package.ts";
+import { inspectPackage, type LoadedPackage } from "../load-package.ts";
 import { hasErrors, type Problem, ProblemList } from "../problem.ts";
 
 /**
@@ -35,14 +35,30 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRes
   const problems = new ProblemList();
   problems.add(inspection.problems);
   const pkg = inspection.package;
-  const deps = pkg ? await dependencyPaths(pkg, options.root, problems) : { paths: new Set<string>(), names: [] };
-  const elfFiles = pkg
-    ? await checkElfFiles(pkg.files, { target: options.target ?? "osv", dependencyPaths: deps.paths, baseLibraries: [...OSV_BASE_LIBRARIES, ...(options.baseLibraries ?? [])] }, problems)
-    : 0;
-  return { dir: inspection.dir, package: pkg, problems: problems.items, elfFiles, dependencies: deps.names, ok: !hasErrors(problems.items) };
+  const deps = pkg
+    ? await dependencyPaths(pkg, options.root, problems)
+    : { paths: new Set<string>(), names: [] };
+  const elfOptions = {
+    target: options.target ?? "osv",
+    dependencyPaths: deps.paths,
+    baseLibraries: [...OSV_BASE_LIBRARIES, ...(options.baseLibraries ?? [])],
+  };
+  const elfFiles = await checkElfFiles(inspection.files, elfOptions, problems);
+  return {
+    dir: inspection.dir,
+    package: pkg,
+    problems: problems.items,
+    elfFiles,
+    dependencies: deps.names,
+    ok: !hasErrors(problems.items),
+  };
 }
 
-async function dependencyPaths(pkg: LoadedPackage, root: string | undefined, problems: ProblemList): Promise<{ paths: Set<string>; names: string[] }> {
+async function dependencyPaths(
+  pkg: LoadedPackage,
+  root: string | undefined,
+  problems: ProblemList,
+): Promise<{ paths: Set<string>; names: string[] }> {
   const paths = new Set<string>();
   if (pkg.manifest.require.length === 0) return { paths, names: [] };
   const repo = await openLocalRepository(root === undefined ? {} : { root });
@@ -55,10 +71,14 @@ async function dependencyPaths(pkg: LoadedPackage, root: string | undefined, pro
     return { paths, names: closure.map((d) => `${d.name}@${d.version}`) };
   } catch (err) {
     if (!isMpmError(err)) throw err;
-    problems.warning("meta/package.yaml", `dependencies are not all installed, so their libraries were not considered: ${err.message}`, {
-      field: "require",
-      hint: "install them (mpm install / mpm pull) and validate again",
-    });
+    problems.warning(
+      "meta/package.yaml",
+      `dependencies are not all installed, so their libraries were not considered: ${err.message}`,
+      {
+        field: "require",
+        hint: "install them (mpm install / mpm pull) and validate again",
+      },
+    );
     return { paths, names: [] };
   }
 }

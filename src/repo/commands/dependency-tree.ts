@@ -12,7 +12,11 @@ export interface TreeNode {
   readonly children: readonly TreeNode[];
 }
 
-export async function dependencyTree(require: readonly Requirement[], repo: LocalRepository, above: readonly string[] = []): Promise<TreeNode[]> {
+export async function dependencyTree(
+  require: readonly Requirement[],
+  repo: LocalRepository,
+  above: readonly string[] = [],
+): Promise<TreeNode[]> {
   const out: TreeNode[] = [];
   for (const req of require) {
     if (above.includes(req.name)) {
@@ -31,7 +35,12 @@ export function formatTree(nodes: readonly TreeNode[], indent = ""): string[] {
   nodes.forEach((node, i) => {
     const last = i === nodes.length - 1;
     const state = node.cycle ? "(cycle)" : node.version ? node.version : "(not installed)";
-    lines.push(`${indent}${last ? "└─" : "├─"} ${node.name} ${node.range === "*" ? "" : `${node.range} → `}${state}`.replace("  ", " "));
+    lines.push(
+      `${indent}${last ? "└─" : "├─"} ${node.name} ${node.range === "*" ? "" : `${node.range} → `}${state}`.replace(
+        "  ",
+        " ",
+      ),
+    );
     lines.push(...formatTree(node.children, `${indent}${last ? "   " : "│  "}`));
   });
   return lines;

@@ -14,14 +14,19 @@ export interface DescribeResult {
   readonly boots: ReadonlyArray<{ configSet: string; boot?: ResolvedBoot; error?: string }>;
 }
 
-export async function runDescribe(options: { readonly root?: string | undefined; readonly name: string; readonly range?: string | undefined }): Promise<DescribeResult> {
+export async function runDescribe(options: {
+  readonly root?: string | undefined;
+  readonly name: string;
+  readonly range?: string | undefined;
+}): Promise<DescribeResult> {
   const repo = await openLocalRepository(options.root === undefined ? {} : { root: options.root });
   const installed = await repo.get(options.name, options.range ?? "*");
   const pkg = await repo.load(installed);
   const tree = await dependencyTree(pkg.manifest.require, repo);
   const packages = new Map<string, LoadedPackage>();
   try {
-    for (const dep of await resolveDependencies(pkg.manifest.require, repo)) packages.set(dep.name, await repo.load(dep));
+    for (const dep of await resolveDependencies(pkg.manifest.require, repo))
+      packages.set(dep.name, await repo.load(dep));
   } catch (err) {
     if (!isMpmError(err)) throw err;
   }
@@ -51,18 +56,26 @@ export function formatDescribe(result: DescribeResult): string {
     ...(result.tree.length ? formatTree(result.tree, "  ") : ["  (none)"]),
     "",
     `run (${run ? `runtime ${run.runtime}, default ${run.defaultConfigSets.join(",") || "none"}` : "no run.yaml"}):`,
-    ...result.boots.map((b) => `  ${b.configSet}: ${b.boot ? b.boot.command : `(cannot resolve: ${b.error})`}`),
+    ...result.boots.map(
+      (b) => `  ${b.configSet}: ${b.boot ? b.boot.command : `(cannot resolve: ${b.error})`}`,
+    ),
   ];
   if (opts.length) {
     lines.push("", "options (--opt name=value):");
     for (const o of opts) {
       const names = [o.long && `--${o.long}`, o.short && `-${o.short}`].filter(Boolean).join(", ");
-      lines.push(`  ${names}  ${o.description ?? ""}${o.default !== undefined ? ` (default ${o.default})` : ""} → $${o.env}`);
+      lines.push(
+        `  ${names}  ${o.description ?? ""}${o.default !== undefined ? ` (default ${o.default})` : ""} → $${o.env}`,
+      );
     }
   }
   if (hooks.length) lines.push("", `hooks: ${hooks.join(", ")}`);
   const contentFiles = files.filter((f) => f.type !== "dir");
-  lines.push("", `files (${contentFiles.length}):`, ...contentFiles.map((f) => `  ${f.path}${f.type === "symlink" ? ` -> ${f.linkTarget}` : ""}`));
+  lines.push(
+    "",
+    `files (${contentFiles.length}):`,
+    ...contentFiles.map((f) => `  ${f.path}${f.type === "symlink" ? ` -> ${f.linkTarget}` : ""}`),
+  );
   if (readme) lines.push("", "README:", readme.trimEnd());
   return `${lines.join("\n")}\n`;
 }

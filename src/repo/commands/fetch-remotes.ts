@@ -3,7 +3,9 @@ import { fetchRemoteIndex, type RemotePackage } from "../remote-client.ts";
 import { readRemotes } from "../remote-config.ts";
 
 /** Fetches every configured remote's index in parallel; an unreachable remote becomes a warning. */
-export async function fetchAllRemotes(root: string): Promise<{ packages: RemotePackage[]; warnings: string[] }> {
+export async function fetchAllRemotes(
+  root: string,
+): Promise<{ packages: RemotePackage[]; warnings: string[] }> {
   const remotes = await readRemotes(root);
   const results = await Promise.allSettled(remotes.map((r) => fetchRemoteIndex(r)));
   const packages: RemotePackage[] = [];

@@ -6,7 +6,9 @@ export async function runList(options: { readonly root?: string | undefined }): 
   return repo.list();
 }
 
-export function formatPackageTable(rows: ReadonlyArray<{ name: string; version: string; title: string; source?: string }>): string {
+export function formatPackageTable(
+  rows: ReadonlyArray<{ name: string; version: string; title: string; source?: string }>,
+): string {
   if (rows.length === 0) return "";
   const header = { name: "NAME", version: "VERSION", title: "TITLE", source: "FROM" };
   const withSource = rows.some((r) => r.source !== undefined);

@@ -3,7 +3,12 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
 import { MpmError } from "../../errors/mpm-error.ts";
-import { isValidPackageName, isValidRange, parseRequirementText, type Requirement } from "../../package/manifest.ts";
+import {
+  isValidPackageName,
+  isValidRange,
+  parseRequirementText,
+  type Requirement,
+} from "../../package/manifest.ts";
 import { type Candidate, resolveDependencies } from "../../resolve/resolve-dependencies.ts";
 import { type InstalledPackage, openLocalRepository } from "../local-repository.ts";
 import { type DownloadProgress, downloadPackage, type RemotePackage } from "../remote-client.ts";
@@ -38,7 +43,13 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
   const remote = await fetchAllRemotes(repo.root);
   const source = {
     versions: async (name: string): Promise<Choice[]> => {
-      const local: Choice[] = (await repo.versions(name)).map((pkg) => ({ name, version: pkg.version, require: pkg.require, kind: "local", pkg }));
+      const local: Choice[] = (await repo.versions(name)).map((pkg) => ({
+        name,
+        version: pkg.version,
+        require: pkg.require,
+        kind: "local",
+        pkg,
+      }));
       const offered: Choice[] = remote.packages
         .filter((p) => p.name === name && !local.some((l) => l.version === p.version))
         .sort((a, b) => semver.compare(a.version, b.version) || a.remote.localeCompare(b.remote))
@@ -51,10 +62,13 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
   try {
     plan = await resolveDependencies(roots, source);
   } catch (err) {
-    if (remote.warnings.length > 0 && err instanceof MpmError) err.message += `\n(some remotes were unreachable: ${remote.warnings.join("; ")})`;
+    if (remote.warnings.length > 0 && err instanceof MpmError)
+      err.message += `\n(some remotes were unreachable: ${remote.warnings.join("; ")})`;
     throw err;
   }
-  const downloads = plan.filter((c): c is Choice & { kind: "remote"; pkg: RemotePackage } => c.kind === "remote");
+  const downloads = plan.filter(
+    (c): c is Choice & { kind: "remote"; pkg: RemotePackage } => c.kind === "remote",
+  );
   const tmp = path.join(repo.root, "tmp");
   await mkdir(tmp, { recursive: true });
   const files: string[] = [];
@@ -66,7 +80,11 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     }
     const installed: InstalledPackage[] = [];
     for (const file of files) installed.push(await repo.install(file));
-    return { installed, present: plan.filter((c) => c.kind === "local").map((c) => `${c.name}@${c.version}`), warnings: remote.warnings };
+    return {
+      installed,
+      present: plan.filter((c) => c.kind === "local").map((c) => `${c.name}@${c.version}`),
+      warnings: remote.warnings,
+    };
   } finally {
     for (const file of files) await rm(file, { force: true });
   }
@@ -75,7 +93,9 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
 function parseSpec(spec: string): Requirement {
   const req = parseRequirementText(spec);
   if (!isValidPackageName(req.name) || !isValidRange(req.range)) {
-    throw new MpmError("MPM_E_USAGE", `'${spec}' is not name or name@range`, { hint: "e.g. mpm pull com.example.app@^1.2" });
+    throw new MpmError("MPM_E_USAGE", `'${spec}' is not name or name@range`, {
+      hint: "e.g. mpm pull com.example.app@^1.2",
+    });
   }
   return req;
 }

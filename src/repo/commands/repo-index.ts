@@ -10,24 +10,36 @@ import { INDEX_FILE, type RemoteEntry, renderIndex } from "../remote-index.ts";
  * `mpm repo index <folder>`: writes <folder>/index.json for the .mpm files in the folder, so any static
  * web server can host it as a remote repository. Every archive is read fully (and so checked).
  */
-export async function runRepoIndex(options: { readonly folder: string }): Promise<{ file: string; packages: RemoteEntry[] }> {
+export async function runRepoIndex(options: {
+  readonly folder: string;
+}): Promise<{ file: string; packages: RemoteEntry[] }> {
   const folder = path.resolve(options.folder);
   let names: string[];
   try {
     names = (await readdir(folder)).filter((n) => n.endsWith(".mpm")).sort();
   } catch (err) {
-    throw new MpmError("MPM_E_IO", `cannot read folder ${folder}: ${(err as Error).message}`, { hint: "give a folder of .mpm files" });
+    throw new MpmError("MPM_E_IO", `cannot read folder ${folder}: ${(err as Error).message}`, {
+      hint: "give a folder of .mpm files",
+    });
   }
   const packages: RemoteEntry[] = [];
   for (const name of names) {
     if (!/^[A-Za-z0-9._+-]+\.mpm$/.test(name)) {
-      throw new MpmError("MPM_E_USAGE", `${name}: file names in a repository use letters, digits and . _ + -`, { hint: "rename the file" });
+      throw new MpmError(
+        "MPM_E_USAGE",
+        `${name}: file names in a repository use letters, digits and . _ + -`,
+        { hint: "rename the file" },
+      );
     }
     const file = path.join(folder, name);
     const manifest = await readMpmManifest(file);
     const twin = packages.find((p) => p.name === manifest.name && p.version === manifest.version);
     if (twin) {
-      throw new MpmError("MPM_E_USAGE", `${name} and ${twin.file} are both ${manifest.name} ${manifest.version}`, { hint: "keep one file per name and version" });
+      throw new MpmError(
+        "MPM_E_USAGE",
+        `${name} and ${twin.file} are both ${manifest.name} ${manifest.version}`,
+        { hint: "keep one file per name and version" },
+      );
     }
     packages.push({
       name: manifest.name,
