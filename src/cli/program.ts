@@ -2,6 +2,7 @@ import { Command } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { registerAgentCommands } from "./areas/agent.ts";
 import { registerCloudCommands } from "./areas/cloud.ts";
+import { registerComposeCommands } from "./areas/compose.ts";
 import { registerGuestCommands } from "./areas/guest.ts";
 import { registerPackageCommands } from "./areas/package.ts";
 import { registerRepoCommands } from "./areas/repo.ts";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerPackageCommands(program);
   registerRepoCommands(program);
+  registerComposeCommands(program);
   registerGuestCommands(program);
   registerRunCommands(program);
   registerAgentCommands(program);
