@@ -16,13 +16,13 @@ export function barChartSvg(title: string, groups: readonly ChartGroup[]): strin
   for (const group of groups) {
     const max = Math.max(...group.bars.map((b) => b.value), 1e-9);
     rows.push(
-      `<text x="10" y="${y}" font-weight="bold">${escape(group.label)} (${escape(group.unit)})</text>`,
+      `<text x="10" y="${y}" font-weight="bold">${escapeXml(group.label)} (${escapeXml(group.unit)})</text>`,
     );
     y += 8;
     group.bars.forEach((bar, i) => {
       const width = Math.max(1, (bar.value / max) * plotWidth);
       rows.push(
-        `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(bar.name)}</text>`,
+        `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(bar.name)}</text>`,
         `<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${barHeight - 4}" fill="${COLORS[i % COLORS.length]}"/>`,
         `<text x="${labelWidth + width + 6}" y="${y + 15}">${format(bar.value)}</text>`,
       );
@@ -33,7 +33,7 @@ export function barChartSvg(title: string, groups: readonly ChartGroup[]): strin
   const height = y;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 110}" height="${height}" font-family="sans-serif" font-size="13">
 <rect width="100%" height="100%" fill="white"/>
-<text x="10" y="22" font-size="15" font-weight="bold">${escape(title)}</text>
+<text x="10" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>
 ${rows.join("\n")}
 </svg>
 `;
@@ -43,6 +43,6 @@ function format(value: number): string {
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
