@@ -4,6 +4,7 @@ import { type AgentOptions, startAgent } from "../../agent/commands/agent.ts";
 import { runFreq } from "../../agent/commands/freq.ts";
 import { runTop, type TerminalIo } from "../../agent/commands/top.ts";
 import { parseAccessAllow } from "../../agent/http/cors.ts";
+import { startMonitor } from "../../monitor/commands/monitor.ts";
 
 const intArg =
   (name: string, min: number, max: number) =>
@@ -200,9 +201,46 @@ function registerFreq(program: Command): void {
   });
 }
 
+function registerMonitor(program: Command): void {
+  const command = program
+    .command("monitor")
+    .description("Poll many agents and publish Prometheus metrics on /metrics and a live dashboard on /")
+    .argument("<target...>", "agents as host[:port] or http(s)://host:port (port 8000 by default)")
+    .option("--interval <seconds>", "seconds between polls of each guest", positiveNumber("--interval"), 1)
+    .option(
+      "-t, --tracepoint <name>",
+      "count this tracepoint on every guest (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option("--host <address>", "address the monitor serves on", "127.0.0.1")
+    .option(
+      "--port <port>",
+      "port the monitor serves on (0 picks a free one)",
+      intArg("--port", 0, 65535),
+      9100,
+    );
+  addClientTlsOptions(command).action(async (targets: string[], o) => {
+    const monitor = await startMonitor({
+      targets,
+      interval: o.interval,
+      tracepoints: o.tracepoint,
+      host: o.host,
+      port: o.port,
+      tls: clientTls(o),
+    });
+    process.stdout.write(`mpm monitor: serving on ${monitor.url} (metrics on /metrics, dashboard on /)\n`);
+    await new Promise<void>((resolve) => {
+      for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => resolve());
+    });
+    await monitor.close();
+  });
+}
+
 /** Registers the agent commands. Each command parses argv into its typed options and calls its run(). */
 export function registerAgentCommands(program: Command): void {
   registerAgent(program);
   registerTop(program);
   registerFreq(program);
+  registerMonitor(program);
 }
