@@ -1,5 +1,5 @@
+import { mpmCacheDir } from "../base/cache-dir.ts";
 import { MpmError } from "../errors/mpm-error.ts";
-import { mpmCacheDir } from "./cache-dir.ts";
 import type { CloudConfig } from "./config/cloud-config.ts";
 import { networkError } from "./http-error.ts";
 import { findImageEndpoint } from "./keystone/catalog.ts";

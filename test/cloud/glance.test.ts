@@ -4,10 +4,12 @@ import { mkdtemp, readFile, rm, stat, truncate, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { fetchGlanceBase } from "../../src/cloud/base/glance-base.ts";
 import { runPullImage } from "../../src/cloud/commands/pull-image.ts";
 import { runPush } from "../../src/cloud/commands/push.ts";
 import { MpmError } from "../../src/errors/mpm-error.ts";
 import type { ComposedImage } from "../../src/image/composed-image.ts";
+import { startFakeKeystone } from "./fake-keystone.ts";
 import { type GlanceServer, glanceAvailable, startGlance } from "./glance-server.ts";
 import { mpm } from "./mpm-cli.ts";
 
@@ -62,7 +64,7 @@ before(async () => {
     path.join(work, "clouds.yaml"),
     `clouds:\n  loop:\n    auth_type: none\n    auth:\n      endpoint: ${glance.url}\n`,
   );
-  env = { MPM_CACHE_DIR: path.join(work, "cache"), HOME: work };
+  env = { MPM_CACHE: path.join(work, "cache"), HOME: work };
   execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", path.join(work, "guest.qcow2"), "64M"]);
   await writeFile(
     path.join(work, "guest.qcow2.json"),
@@ -153,6 +155,87 @@ describe("push, list, pull back", () => {
     assert.deepEqual(await readFile(output), await readFile(path.join(work, "disk.img")));
     await assert.rejects(stat(`${output}.part`));
   });
+});
+
+describe("Glance images as compose bases", () => {
+  const refused = (pattern: RegExp) => (err: unknown) =>
+    err instanceof MpmError && err.code === "MPM_E_CLOUD_BASE_UNSUPPORTED" && pattern.test(err.message);
+
+  test("an image mpm pushed is downloaded once into the cache with its packages", async () => {
+    const options = {
+      image: "memcached-1.6.18",
+      cloud: "loop",
+      cwd: work,
+      env,
+      extendable: ["qcow2", "raw"] as const,
+    };
+    const base = await fetchGlanceBase(options);
+    assert.equal(base.format, "qcow2");
+    assert.deepEqual(base.package, { name: "memcached", version: "1.6.18" });
+    assert.deepEqual(
+      base.packages.map((p) => p.name),
+      ["base", "memcached"],
+    );
+    assert.equal(base.bootConfig, "default");
+    assert.ok(base.path.startsWith(path.join(work, "cache")));
+    assert.deepEqual(await readFile(base.path), await readFile(path.join(work, "guest.qcow2")));
+    const again = await fetchGlanceBase(options);
+    assert.equal(again.path, base.path);
+  });
+
+  test("images mpm cannot extend are refused before any download, saying why", async () => {
+    await assert.rejects(
+      fetchGlanceBase({ image: "disk", cloud: "loop", cwd: work, env, extendable: ["qcow2", "raw"] }),
+      refused(/"disk" .* cannot be used as a base: it was not composed by mpm/),
+    );
+    await assert.rejects(
+      fetchGlanceBase({ image: "memcached-1.6.18", cloud: "loop", cwd: work, env, extendable: ["raw"] }),
+      refused(/it is a qcow2 image and compose extends only raw images/),
+    );
+  });
+
+  test("an image whose bytes contradict its disk_format is refused after download", async () => {
+    const created = await glanceJson("/v2/images", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "liar",
+        disk_format: "qcow2",
+        container_format: "bare",
+        mpm_format: "qcow2",
+        mpm_package: "x",
+      }),
+    });
+    const id = String(created["id"]);
+    const put = await fetch(`${glance.url}/v2/images/${id}/file`, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream" },
+      body: Buffer.alloc(1024),
+    });
+    assert.equal(put.status, 204);
+    await assert.rejects(
+      fetchGlanceBase({ image: id, cloud: "loop", cwd: work, env, extendable: ["qcow2"] }),
+      refused(/says disk_format qcow2 but its bytes are raw/),
+    );
+    assert.equal((await fetch(`${glance.url}/v2/images/${id}`, { method: "DELETE" })).status, 204);
+  });
+});
+
+test("a password cloud reaches this Glance through Keystone's catalogue", async () => {
+  const keystone = await startFakeKeystone({ glanceUrl: `${glance.url}/v2/` });
+  try {
+    const dir = await mkdtemp(path.join(work, "kc-"));
+    await writeFile(
+      path.join(dir, "clouds.yaml"),
+      `clouds:\n  kc:\n    auth:\n      auth_url: ${keystone.url}\n      username: demo\n      password: pw\n      project_name: demo\n`,
+    );
+    const result = await mpm(["images", "--cloud", "kc", "--mine"], { cwd: dir, env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^disk\s/m);
+    assert.equal(keystone.tokenRequests.length, 1);
+  } finally {
+    await keystone.close();
+  }
 });
 
 describe("update and delete", () => {

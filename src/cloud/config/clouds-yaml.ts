@@ -77,13 +77,13 @@ async function readOptional(file: string): Promise<string | undefined> {
 
 /** Parses a clouds.yaml/secure.yaml text; errors name the file and line. */
 export function cloudsOf(text: string, file: string): Record<string, RawCloud> {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0].line;
     throw new MpmError(
       "MPM_E_CLOUD_CONFIG",
-      `${file}${line ? `:${line}` : ""}: ${first.message.split("\n")[0]}`,
+      `${file}${line ? `:${line}` : ""}: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
       {
         hint: "fix the YAML syntax",
         details: { file, line },

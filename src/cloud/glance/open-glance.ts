@@ -1,4 +1,4 @@
-import { mpmCacheDir } from "../cache-dir.ts";
+import { mpmCacheDir } from "../../base/cache-dir.ts";
 import { openSession } from "../cloud-session.ts";
 import { resolveCloud } from "../config/resolve-cloud.ts";
 import { GlanceClient } from "./glance-client.ts";
