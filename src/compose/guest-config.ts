@@ -8,8 +8,10 @@ export interface GuestRunConfig {
   readonly command: string;
   readonly env: Readonly<Record<string, string>>;
   readonly hostname?: string;
-  /** Package options; the guest exports each as MPM_OPT_<name> (non-alphanumerics become '_'). */
+  /** Package option values set at run time; the guest exports each as the variable optEnv names. */
   readonly opts: Readonly<Record<string, string>>;
+  /** meta/opts long and short names -> environment variable; unknown names become MPM_OPT_<name>. */
+  readonly optEnv?: Readonly<Record<string, string>>;
 }
 
 export const GUEST_CONFIG_PATH = "/etc/mpm/image.json";

@@ -1,7 +1,7 @@
-# Turns the guest's run configuration (JSON: {"command", "hostname", "env": {}, "opts": {}}) into lines
-# the busybox shell reads without eval:   command<TAB>text | hostname<TAB>text | env<TAB>KEY<TAB>value
-# | opt<TAB>name<TAB>value. Tabs and newlines inside strings become spaces; \u escapes above 0x7f become '?'.
-BEGIN { RS = "\001"; TAB = "\t" }
+# Turns the guest's run configuration (JSON: {"command", "hostname", "env": {}, "opts": {}, "optEnv": {}})
+# into lines the busybox shell reads without eval: command<TAB>text | hostname<TAB>text
+# | env<TAB>KEY<TAB>value | opt<TAB>name<TAB>value | optenv<TAB>name<TAB>VARIABLE. Tabs and newlines inside strings become spaces; \u escapes above 0x7f become '?'.
+BEGIN { RS = "\001"; TAB = "\t"; SECTIONS["env"] = "env"; SECTIONS["opts"] = "opt"; SECTIONS["optEnv"] = "optenv" }
 { s = s $0 }
 END {
   n = length(s); pos = 1
@@ -22,8 +22,8 @@ function members(section,   key, value) {
     ws()
     if (substr(s, pos, 1) != ":") fail("expected ':'")
     pos++; ws()
-    if (section == "" && (key == "env" || key == "opts") && substr(s, pos, 1) == "{") {
-      pos++; members(key == "env" ? "env" : "opt")
+    if (section == "" && (key in SECTIONS) && substr(s, pos, 1) == "{") {
+      pos++; members(SECTIONS[key])
     } else {
       value = scalar()
       if (section == "" && (key == "command" || key == "hostname")) print key TAB value

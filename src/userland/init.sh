@@ -52,9 +52,12 @@ apply() {
       command) command="$key" ;;
       hostname) hostname="$key" ;;
       env) valid_name "$key" && export "$key=$value" ;;
+      optenv) echo "$key $value" >>/run/mpm/optenv ;;
       opt)
-        name=$(echo "$key" | tr -c 'A-Za-z0-9_\n' '_')
-        export "MPM_OPT_$name=$value"
+        # A package option sets the variable meta/opts names for it; unknown ones become MPM_OPT_<name>.
+        name=$(awk -v k="$key" '$1 == k { print $2; exit }' /run/mpm/optenv 2>/dev/null)
+        [ -n "$name" ] || name="MPM_OPT_$(echo "$key" | tr -c 'A-Za-z0-9_\n' '_')"
+        valid_name "$name" && export "$name=$value"
         ;;
     esac
   done </run/mpm/config.lines
