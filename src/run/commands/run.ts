@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly root?: string;
   /** Foreground only: where the console goes (stdout by default). */
   readonly console?: NodeJS.WritableStream;
+  /** Progress of long steps (composing a package); the CLI shows it on a terminal or with --progress. */
+  readonly onProgress?: (message: string) => void;
   /** One-line notices for the user (the accelerator fallback). */
   readonly notice?: (line: string) => void;
   readonly signal?: AbortSignal;
@@ -70,6 +72,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const image = await resolveRunTarget(options.target, {
     boot: options.boot,
     composer: options.composer ?? composeForRun,
+    onProgress: options.onProgress,
   });
   const ports = await claimHostPorts(options.ports ?? []);
   const facts = readHostFacts();
