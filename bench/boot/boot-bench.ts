@@ -8,7 +8,7 @@
 // (ours-microvm, ours-pc, baseline, ours-microvm, ...) so host noise hits every subject alike.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { mpmCacheDir } from "../../src/base/cache-dir.ts";
@@ -109,7 +109,9 @@ const baseline: Subject = {
   ],
 };
 
-const subjects = [ours("microvm"), ours("pc"), baseline];
+// Ours on pc (mpm's default, and the baseline's machine) first, then on microvm for the machine choice.
+const subjects = [ours("pc"), ours("microvm"), baseline];
+const loadBefore = loadavg();
 const samples = new Map<string, BootSample[]>(subjects.map((s) => [s.name, []]));
 for (let round = 1; round <= rounds; round++) {
   for (const subject of subjects) {
@@ -146,22 +148,25 @@ const sizes = {
   baselineInitrdBytes: statSync(join(baselineDir, "initrd.cpio.gz")).size,
   kernelBytes: statSync(image.kernel!).size,
 };
+const loadAfter = loadavg();
 const result = {
   date: new Date().toISOString(),
   command: `node bench/boot/boot-bench.ts --rounds ${rounds} --memory ${memoryMiB}`,
   host: {
     accel,
-    cpus: (await import("node:os")).cpus().length,
+    cpus: cpus().length,
     qemu: execFileSync(qemu, ["--version"]).toString().split("\n")[0],
   },
+  // The host's load average (1, 5, 15 min) around the run: other work on the machine slows every subject.
+  loadAverage: { before: loadBefore, after: loadAfter },
   kernel: kernelVersion,
   memoryMiB,
   rounds,
   boot: stats,
   sizes,
   ratios: {
-    bootBaselineOverOursMicrovm: stats[2]!.readyMedian / stats[0]!.readyMedian,
-    bootBaselineOverOursPc: stats[2]!.readyMedian / stats[1]!.readyMedian,
+    bootBaselineOverOursPc: stats[2]!.readyMedian / stats[0]!.readyMedian,
+    bootBaselineOverOursMicrovm: stats[2]!.readyMedian / stats[1]!.readyMedian,
     diskOverOurs: sizes.baselineDiskBytes / sizes.oursImageBytes,
     compressedQcow2OverOurs: sizes.baselineCompressedQcow2Bytes / sizes.oursImageBytes,
   },
