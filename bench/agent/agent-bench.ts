@@ -2,7 +2,8 @@
  * What the agent costs: bundle size, its memory, image size and boot-to-ready it adds, and memcached
  * throughput while `mpm monitor` polls the agent every second, against the same without (one run,
  * interleaved repeats, medians). Run: node bench/agent/agent-bench.ts [--repeats N] [--skip-boot]
- * Writes bench/results/agent.json and bench/results/agent.svg.
+ * [--skip-memcached]. Writes bench/results/agent.json (parts skipped keep their previous values) and
+ * bench/results/agent.svg.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -14,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { bundleAgent } from "../../src/agent/guest/bundle-agent.ts";
+import { runBaseFetch } from "../../src/base/commands/base-fetch.ts";
 import { barChartSvg } from "../cloud/bar-chart.ts";
 
 const run = promisify(execFile);
@@ -22,6 +24,7 @@ const MPM = join(ROOT, "bin", "mpm");
 const args = process.argv.slice(2);
 const REPEATS = Number(args[args.indexOf("--repeats") + 1]) || 5;
 const SKIP_BOOT = args.includes("--skip-boot");
+const SKIP_MEMCACHED = args.includes("--skip-memcached");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -165,7 +168,7 @@ async function compose(
   return statSync(out).size;
 }
 
-/** Seconds from `mpm run` to the app's first line (without agent) or to the API answering (with agent). */
+/** Seconds from `mpm run -d` to the app's first line (without agent) or to the API answering (with agent). */
 async function bootToReady(
   image: string,
   withAgent: boolean,
@@ -173,32 +176,23 @@ async function bootToReady(
   name: string,
 ): Promise<number> {
   const started = Date.now();
-  const proc = spawn(MPM, ["run", image, "--name", name, "--port", "0:8000", "-m", "512"], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  proc.stdout!.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  proc.stderr!.on("data", (c: Buffer) => {
-    err += c.toString();
-  });
   try {
+    const { stderr } = await run(MPM, ["run", image, "-d", "--name", name, "--port", "0:8000", "-m", "512"], {
+      env,
+      timeout: 120_000,
+    });
+    const port = /127\.0\.0\.1:(\d+)->8000/.exec(stderr)?.[1];
     await waitFor(
       "guest ready",
       async () => {
-        if (!withAgent) return out.includes("probe-start");
-        const port = /127\.0\.0\.1:(\d+)->8000/.exec(err)?.[1];
-        return port !== undefined && (await answers(`http://127.0.0.1:${port}/os/name`)());
+        if (withAgent) return await answers(`http://127.0.0.1:${port}/os/name`)();
+        return (await run(MPM, ["logs", name], { env, timeout: 30_000 })).stdout.includes("probe-start");
       },
       300_000,
     );
     return (Date.now() - started) / 1000;
   } finally {
     await run(MPM, ["stop", name], { env, timeout: 60_000 }).catch(() => undefined);
-    await stop(proc);
   }
 }
 
@@ -208,7 +202,16 @@ async function main(): Promise<void> {
   try {
     const bundle = await bundleAgent();
     writeFileSync(join(dir, "agent.mjs"), bundle);
+    const out = join(ROOT, "bench", "results");
+    const previous = (() => {
+      try {
+        return JSON.parse(readFileSync(join(out, "agent.json"), "utf8")) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    })();
     const results: Record<string, unknown> = {
+      ...previous,
       date: new Date().toISOString(),
       command: "node bench/agent/agent-bench.ts",
       bundle: { bytes: bundle.length, gzipBytes: gzipSync(bundle).length },
@@ -217,21 +220,23 @@ async function main(): Promise<void> {
     console.error("memory", results["memory"]);
     const base: number[] = [];
     const monitored: number[] = [];
-    for (let i = 0; i < REPEATS; i++) {
+    for (let i = 0; i < (SKIP_MEMCACHED ? 0 : REPEATS); i++) {
       base.push(await memcachedRun(false, dir));
       monitored.push(await memcachedRun(true, dir));
       console.error(`memcached repeat ${i + 1}: ${base.at(-1)} vs ${monitored.at(-1)} TPS`);
     }
-    results["memcached"] = {
-      tool: "memcaslap (memaslap) -t 8s -T 2 -c 32 against memcached -t 2 on loopback",
-      repeats: REPEATS,
-      withoutTps: base,
-      withMonitorTps: monitored,
-      medianWithout: median(base),
-      medianWithMonitor: median(monitored),
-      ratio: median(monitored) / median(base),
-    };
+    if (!SKIP_MEMCACHED)
+      results["memcached"] = {
+        tool: "memcaslap (memaslap) -t 8s -T 2 -c 32 against memcached -t 2 on loopback",
+        repeats: REPEATS,
+        withoutTps: base,
+        withMonitorTps: monitored,
+        medianWithout: median(base),
+        medianWithMonitor: median(monitored),
+        ratio: median(monitored) / median(base),
+      };
     if (!SKIP_BOOT) {
+      await runBaseFetch({ only: ["kernel", "busybox", "node"] });
       const probe = writeProbe(dir);
       const plain = join(dir, "plain.img");
       const agent = join(dir, "agent.img");
@@ -260,7 +265,6 @@ async function main(): Promise<void> {
         note: "QEMU TCG (no usable KVM) on a shared 2-core machine; app-start without agent vs API answering with it",
       };
     }
-    const out = join(ROOT, "bench", "results");
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "agent.json"), `${JSON.stringify(results, null, 2)}\n`);
     const mc = results["memcached"] as { medianWithout: number; medianWithMonitor: number };
