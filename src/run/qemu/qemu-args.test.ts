@@ -28,7 +28,9 @@ test("an initrd image on microvm boots with the kernel, the initramfs and the TS
   assert.deepEqual(values(args, "-M"), ["microvm,pit=on,pic=on,rtc=on"]);
   assert.deepEqual(values(args, "-kernel"), ["/cache/vmlinux"]);
   assert.deepEqual(values(args, "-initrd"), ["/images/app.cpio.gz"]);
-  assert.deepEqual(values(args, "-append"), ["console=ttyS0 panic=-1 no_timer_check tsc_early_khz=2445000 quiet"]);
+  assert.deepEqual(values(args, "-append"), [
+    "console=ttyS0 panic=-1 no_timer_check tsc_early_khz=2445000 quiet",
+  ]);
   assert.deepEqual(values(args, "-accel"), ["tcg"]);
   assert.deepEqual(values(args, "-smp"), ["2"]);
   assert.deepEqual(values(args, "-m"), ["256M"]);
