@@ -69,9 +69,9 @@ export class ShmSocket extends Duplex {
     this.emit("ready");
   }
 
-  /** The shared-memory slot this socket uses, for diagnostics and tests. */
-  get slot(): number | undefined {
-    return this.#channel?.slot;
+  /** The shared-memory channel under this socket, once connected (the verbs API reaches the slot's heaps). */
+  get channel(): ShmChannel | undefined {
+    return this.#channel;
   }
 
   get transport(): "shm" {
@@ -113,7 +113,17 @@ export class ShmSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.#pending.push({ chunk, offset: 0, done });
+    // Like net.Socket's direct write to the kernel: copy into the ring at once when nothing waits ahead,
+    // so a bulk writer is not held to one chunk per event-loop turn.
+    const channel = this.#channel;
+    const n = channel && this.#pending.length === 0 ? channel.tx.write(chunk) : 0;
+    this.bytesWritten += n;
+    if (channel && n === chunk.length) {
+      this.#poller?.kick();
+      done();
+      return;
+    }
+    this.#pending.push({ chunk, offset: n, done });
     this.#poller?.kick();
   }
 
@@ -165,7 +175,7 @@ export class ShmSocket extends Duplex {
     while (this.#pending.length > 0) {
       const write = this.#pending[0]!;
       const n = channel.tx.write(write.offset === 0 ? write.chunk : write.chunk.subarray(write.offset));
-      if (n === 0) break;
+      if (n === 0 && write.chunk.length > 0) break;
       moved = true;
       write.offset += n;
       this.bytesWritten += n;
