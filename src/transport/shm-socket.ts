@@ -69,9 +69,9 @@ export class ShmSocket extends Duplex {
     this.emit("ready");
   }
 
-  /** The shared-memory slot this socket uses, for diagnostics and tests. */
-  get slot(): number | undefined {
-    return this.#channel?.slot;
+  /** The shared-memory channel under this socket, once connected (the verbs API reaches the slot's heaps). */
+  get channel(): ShmChannel | undefined {
+    return this.#channel;
   }
 
   get transport(): "shm" {

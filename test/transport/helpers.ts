@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-const PEER = fileURLToPath(new URL("./fixtures/peer.ts", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 export interface Peer {
   readonly child: ChildProcess;
@@ -14,9 +14,9 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-/** Starts the peer fixture in its own Node process. */
-export function startPeer(args: string[], env: NodeJS.ProcessEnv = {}): Peer {
-  const child = spawn(process.execPath, [PEER, ...args], {
+/** Starts a peer fixture (peer.ts by default) in its own Node process. */
+export function startPeer(args: string[], env: NodeJS.ProcessEnv = {}, fixture = "peer.ts"): Peer {
+  const child = spawn(process.execPath, [FIXTURES + fixture, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
