@@ -36,6 +36,8 @@ export interface PackageInspection {
   readonly dir: string;
   /** Undefined when package.yaml lacks what a package needs. */
   readonly package: LoadedPackage | undefined;
+  /** Content files, listed even when the metadata is broken (validate still checks them). */
+  readonly files: readonly ContentFile[];
   readonly problems: readonly Problem[];
 }
 
@@ -71,7 +73,7 @@ export async function inspectPackage(dir: string): Promise<PackageInspection> {
   const readme = await readOptional(path.join(root, "meta", "README.md"));
   const files = await listContentFiles(root, await readIgnorePatterns(root, problems));
   const pkg = manifest ? { dir: root, manifest, run, opts, hooks, readme, files } : undefined;
-  return { dir: root, package: pkg, problems: problems.items };
+  return { dir: root, package: pkg, files, problems: problems.items };
 }
 
 async function readIgnorePatterns(root: string, problems: ProblemList): Promise<RegExp[]> {
