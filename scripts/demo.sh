@@ -1,10 +1,11 @@
 #!/bin/sh
 # The main job: build the memcached example package, compose it into a guest image, boot the guest in the
 # background with a port forward, set and get a key from the host through that port, stop the guest.
-# Run on Debian 12 after scripts/setup.sh. Every step is bounded; the guest is stopped on any exit.
+# Sets the machine up first (scripts/setup.sh). Every step is bounded; the guest is stopped on any exit.
 set -eu
 root=$(dirname "$(dirname "$(readlink -f "$0")")")
 cd "$root"
+sh scripts/setup.sh
 mpm="$root/bin/mpm"
 node="$root/node_modules/node/bin/node"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mpm-demo.XXXXXX")
