@@ -54,9 +54,11 @@ export class Future<T> implements PromiseLike<T> {
   private onSettled(cb: Callback<T>): void {
     const result = this.result;
     if (result !== undefined) runContinuation(() => cb(result));
-    else (this.callbacks ??= []).push(cb);
+    else if (this.callbacks === undefined) this.callbacks = [cb];
+    else this.callbacks.push(cb);
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a Future is meant to be a thenable, so `await future` works.
   then<R1 = T, R2 = never>(
     onValue?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onError?: ((error: unknown) => R2 | PromiseLike<R2>) | null,
