@@ -99,12 +99,11 @@ export class ShardRuntime {
     const box = this.outboxes[target]!;
     this.traffic.sent++;
     if (box.backlog.length === 0) {
-      const written = box.ring.write(message, 0);
+      const written = this.writeOrRequestSpace(box.ring, message, 0);
       if (written < message.length) {
         box.backlog.push(message);
         box.backlogOffset = written;
         this.traffic.backlogged++;
-        box.ring.requestSpace();
       }
     } else {
       box.backlog.push(message);
@@ -129,18 +128,32 @@ export class ShardRuntime {
     }
   }
 
-  /** Back-pressure: retries backlogged messages once their consumer freed space. */
-  private retryBacklogs(): void {
+  /**
+   * Writes what fits; when the ring is full, asks the consumer for a doorbell ring and tries once more, so
+   * space freed between the failed write and the request is not missed (the consumer checks the request
+   * only after it has consumed).
+   */
+  private writeOrRequestSpace(ring: SpscRing, message: Uint8Array, offset: number): number {
+    const written = ring.write(message, offset);
+    if (written === message.length) return written;
+    ring.requestSpace();
+    return ring.write(message, written);
+  }
+
+  /** Back-pressure: retries backlogged messages once their consumer freed space; true if any progressed. */
+  private retryBacklogs(): boolean {
+    let progressed = false;
     for (let j = 0; j < this.outboxes.length; j++) {
       const box = this.outboxes[j]!;
       while (box.backlogHead < box.backlog.length) {
         const message = box.backlog[box.backlogHead]!;
-        box.backlogOffset = box.ring.write(message, box.backlogOffset);
-        box.dirty = true;
-        if (box.backlogOffset < message.length) {
-          box.ring.requestSpace();
-          break;
+        const before = box.backlogOffset;
+        box.backlogOffset = this.writeOrRequestSpace(box.ring, message, box.backlogOffset);
+        if (box.backlogOffset !== before) {
+          progressed = true;
+          box.dirty = true;
         }
+        if (box.backlogOffset < message.length) break;
         box.backlogHead++;
         box.backlogOffset = 0;
       }
@@ -150,6 +163,7 @@ export class ShardRuntime {
       }
     }
     this.flush();
+    return progressed;
   }
 
   /** Messages waiting in local backlogs because a target's ring was full. */
@@ -179,7 +193,8 @@ export class ShardRuntime {
         this.dispatch(j, decodeEnvelope(message));
       }
       if (n === DRAIN_BATCH) more = true;
-      if (n > 0 && ring.takeSpaceRequest()) {
+      // Frames of a large message may have been consumed without completing it, so always check.
+      if (ring.takeSpaceRequest()) {
         Atomics.add(this.doorbells, j, 1);
         Atomics.notify(this.doorbells, j);
       }
@@ -197,6 +212,11 @@ export class ShardRuntime {
         this.scheduleDrain();
         return;
       }
+    }
+    // Space freed (and rung for) before `seen` was read would be missed: retry after reading it.
+    if (this.backlogSize() > 0 && this.retryBacklogs()) {
+      this.scheduleDrain();
+      return;
     }
     const wait = waitAsync(this.doorbells, this.id, seen);
     if (wait.async) {
