@@ -1,5 +1,5 @@
 import { Future } from "../shard/future.ts";
-import { shard } from "../shard/this-shard.ts";
+import { shard, whenAllFutures } from "../shard/this-shard.ts";
 import type { ItemStore } from "./item-store.ts";
 import type { MemcachedClock } from "./memcached-clock.ts";
 import { executeStoreRequest, type Hit, type StoreRequest, type StoreResponse } from "./store-ops.ts";
@@ -91,8 +91,16 @@ export class KeyRouter {
     return done;
   }
 
-  /** Runs a request on every shard (flush_all). */
+  /**
+   * Runs a request on every shard (flush_all): here at once, so that the next request of the same
+   * connection already sees it; elsewhere by message, which arrives before any later request sent there.
+   */
   broadcast(req: StoreRequest): Future<StoreResponse[]> {
-    return shard.invokeOnAll<StoreRequest, StoreResponse>(STORE_HANDLER, req);
+    executeStoreRequest(this.store, req, this.clock.currentTime());
+    const others: Future<StoreResponse>[] = [];
+    for (let i = 0; i < this.shards; i++) {
+      if (i !== this.self) others.push(shard.submitTo<StoreRequest, StoreResponse>(i, STORE_HANDLER, req));
+    }
+    return whenAllFutures(others);
   }
 }

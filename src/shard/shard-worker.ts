@@ -5,6 +5,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { setContinuationBound } from "./continuation-budget.ts";
 import { registerHandler } from "./handler-registry.ts";
+// Registers the built-in "__metrics" handler on every shard.
+import "./metrics.ts";
 import { ShardRuntime } from "./shard-runtime.ts";
 import { stopAllLocalServices } from "./sharded.ts";
 import { installRuntime } from "./this-shard.ts";

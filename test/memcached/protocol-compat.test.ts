@@ -76,7 +76,10 @@ describe("text protocol matches memcached 1.6 byte for byte", { timeout: 120_000
     it(JSON.stringify(text.slice(0, 60)), async () => {
       const data = b(`flush_all noreply\r\n${text}mn\r\n`);
       const until = (r: Buffer) => r.toString("latin1").endsWith("MN\r\n");
-      const [want, got] = await Promise.all([exchange(real.port, data, until), exchange(ours.port, data, until)]);
+      const [want, got] = await Promise.all([
+        exchange(real.port, data, until),
+        exchange(ours.port, data, until),
+      ]);
       assert.equal(maskCas(got.reply), maskCas(want.reply));
       assert.equal(got.closed, want.closed);
     });

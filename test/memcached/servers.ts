@@ -65,9 +65,13 @@ export async function startOurs(args: string[] = [], wrapper?: string): Promise<
 /** Debian's memcached 1.6 with `args`, on a free port. */
 export async function startReal(args: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn("memcached", ["-p", String(port), "-U", "0", "-l", "127.0.0.1", "-u", "root", ...args], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "memcached",
+    ["-p", String(port), "-U", "0", "-l", "127.0.0.1", "-u", "root", ...args],
+    {
+      stdio: "ignore",
+    },
+  );
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
