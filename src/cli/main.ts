@@ -7,7 +7,8 @@ import { reportError } from "./terminal.ts";
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command may set its own status (mpm run exits with the guest application's status).
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (value) {
     if (value instanceof CommanderError) {
       // Commander already printed its message; help and version are successes.

@@ -2,9 +2,11 @@ import { Command } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { registerAgentCommands } from "./areas/agent.ts";
 import { registerCloudCommands } from "./areas/cloud.ts";
+import { registerComposeCommands } from "./areas/compose.ts";
 import { registerGuestCommands } from "./areas/guest.ts";
 import { registerPackageCommands } from "./areas/package.ts";
 import { registerRepoCommands } from "./areas/repo.ts";
+import { registerRunCommands } from "./areas/run.ts";
 import { registerShardCommands } from "./areas/shard.ts";
 import { registerTransportCommands } from "./areas/transport.ts";
 
@@ -17,7 +19,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerPackageCommands(program);
   registerRepoCommands(program);
+  registerComposeCommands(program);
   registerGuestCommands(program);
+  registerRunCommands(program);
   registerAgentCommands(program);
   registerShardCommands(program);
   registerCloudCommands(program);

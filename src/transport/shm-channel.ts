@@ -1,0 +1,124 @@
+import { ByteRing } from "./byte-ring.ts";
+import { SLOT_STATE, slotOffsets } from "./region-layout.ts";
+import type { ShmRegion } from "./shm-region.ts";
+
+export type Side = 0 | 1;
+
+export interface LivenessOptions {
+  /** How often this side bumps its heartbeat counter, in ms. */
+  readonly heartbeatMs?: number;
+  /** A peer whose counter has not moved for this long is declared lost, in ms. */
+  readonly deadAfterMs?: number;
+}
+
+const CONTROL = { state: 0, generation: 1, closes: 2 } as const;
+const BEAT = { counter: 0, closed: 1 } as const;
+
+/**
+ * One side of a connection slot: the ring it writes, the ring it reads, its heartbeat and close flag.
+ * Side 0 is the connector, side 1 the listener. Liveness is a counter each side bumps while its event
+ * loop runs; a counter that stops moving for deadAfterMs means the peer died or hangs (a SIGKILLed
+ * process cannot say goodbye, and a VM has no pid to ask about).
+ */
+export class ShmChannel {
+  readonly region: ShmRegion;
+  readonly slot: number;
+  readonly side: Side;
+  readonly tx: ByteRing;
+  readonly rx: ByteRing;
+  readonly #words: Int32Array;
+  readonly #control: number;
+  readonly #mine: number;
+  readonly #peer: number;
+  readonly #heartbeatMs: number;
+  readonly #deadAfterMs: number;
+  #lastBeat = 0;
+  #peerCounter = -1;
+  #peerSeen = performance.now();
+  #released = false;
+
+  constructor(region: ShmRegion, slot: number, side: Side, options: LivenessOptions = {}) {
+    this.region = region;
+    this.slot = slot;
+    this.side = side;
+    const base = region.slotBase(slot);
+    const off = slotOffsets(region.geometry);
+    const size = region.geometry.ringSize;
+    this.tx = new ByteRing(region.words, region.bytes, base, off.ring[side], size);
+    this.rx = new ByteRing(region.words, region.bytes, base, off.ring[side === 0 ? 1 : 0], size);
+    this.#words = region.words;
+    this.#control = (base + off.control) / 4;
+    this.#mine = (base + off.heartbeat[side]) / 4;
+    this.#peer = (base + off.heartbeat[side === 0 ? 1 : 0]) / 4;
+    this.#heartbeatMs = options.heartbeatMs ?? 50;
+    this.#deadAfterMs = options.deadAfterMs ?? 2000;
+  }
+
+  get deadAfterMs(): number {
+    return this.#deadAfterMs;
+  }
+
+  /** Bumps this side's heartbeat if it is due. */
+  beat(now: number): void {
+    if (now - this.#lastBeat < this.#heartbeatMs) return;
+    this.#lastBeat = now;
+    Atomics.add(this.#words, this.#mine + BEAT.counter, 1);
+  }
+
+  /** False once the peer's heartbeat has stood still for deadAfterMs. */
+  peerAlive(now: number): boolean {
+    const counter = Atomics.load(this.#words, this.#peer + BEAT.counter);
+    if (counter !== this.#peerCounter) {
+      this.#peerCounter = counter;
+      this.#peerSeen = now;
+    }
+    return now - this.#peerSeen < this.#deadAfterMs;
+  }
+
+  /** The peer finished writing: what is in rx is all there will be. */
+  peerClosed(): boolean {
+    return Atomics.load(this.#words, this.#peer + BEAT.closed) === 1;
+  }
+
+  /** Says "no more bytes from me" (after the last write reached the ring). */
+  markClosed(): void {
+    Atomics.store(this.#words, this.#mine + BEAT.closed, 1);
+  }
+
+  /**
+   * Gives up this side of the slot. The second side to leave (or a survivor whose peer is lost) frees the
+   * slot for the next connection.
+   */
+  release(options: { peerLost: boolean }): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.markClosed();
+    const leaving = Atomics.add(this.#words, this.#control + CONTROL.closes, 1) + 1;
+    if (leaving >= 2 || options.peerLost)
+      Atomics.store(this.#words, this.#control + CONTROL.state, SLOT_STATE.free);
+  }
+}
+
+/** Words of a slot's control line, for the connector and listener handshakes. */
+export function controlIndex(
+  region: ShmRegion,
+  slot: number,
+): { state: number; generation: number; closes: number } {
+  const base = (region.slotBase(slot) + slotOffsets(region.geometry).control) / 4;
+  return {
+    state: base + CONTROL.state,
+    generation: base + CONTROL.generation,
+    closes: base + CONTROL.closes,
+  };
+}
+
+/** Clears a claimed slot's rings, heartbeats, close flags and memory tables for a fresh connection. */
+export function resetSlot(region: ShmRegion, slot: number): void {
+  const base = region.slotBase(slot);
+  const off = slotOffsets(region.geometry);
+  region.bytes.fill(0, base + off.heartbeat[0], base + off.ring[0].data);
+  region.bytes.fill(0, base + off.ring[1].head, base + off.ring[1].data);
+  region.bytes.fill(0, base + off.mrTable[0], base + off.heap[0]);
+  region.bytes.fill(0, base + off.mrTable[1], base + off.heap[1]);
+  Atomics.store(region.words, controlIndex(region, slot).closes, 0);
+}
