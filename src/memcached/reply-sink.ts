@@ -21,6 +21,9 @@ export class ReplySink {
     this.onClose = onClose;
   }
 
+  /** Bytes of ready replies not yet handed to the socket (counted so a burst of requests is bounded too). */
+  queuedBytes = 0;
+
   /** Replies still waiting for another shard. */
   get pending(): number {
     return this.waiting.length;
@@ -28,13 +31,13 @@ export class ReplySink {
 
   add(reply: Reply | Future<Reply>): void {
     if (!(reply instanceof Future)) {
-      if (this.waiting.length === 0) this.out.push(...reply);
+      if (this.waiting.length === 0) this.push(reply);
       else this.waiting.push({ reply });
       return;
     }
     if (reply.isReady() && this.waiting.length === 0) {
       // A ready future's continuation runs inline, so this adds to `out` in order.
-      reply.then((r) => this.out.push(...r));
+      reply.then((r) => this.push(r));
       return;
     }
     const slot: { reply: Reply | undefined } = { reply: undefined };
@@ -51,9 +54,16 @@ export class ReplySink {
     );
   }
 
+  private push(reply: Reply): void {
+    for (const chunk of reply) {
+      this.out.push(chunk);
+      this.queuedBytes += chunk.length;
+    }
+  }
+
   private release(): void {
     while (this.waiting.length > 0 && this.waiting[0]!.reply !== undefined) {
-      this.out.push(...this.waiting.shift()!.reply!);
+      this.push(this.waiting.shift()!.reply!);
     }
     this.flush();
     this.onRelease();
@@ -67,7 +77,10 @@ export class ReplySink {
 
   /** Writes the ready prefix of replies. */
   flush(): void {
-    if (this.out.length > 0) this.write(this.out.splice(0));
+    if (this.out.length > 0) {
+      this.queuedBytes = 0;
+      this.write(this.out.splice(0));
+    }
     if (this.closeAfterFlush && this.waiting.length === 0) this.onClose();
   }
 }

@@ -5,8 +5,9 @@ import type { ConnectionControl, ProtocolContext } from "./protocol-context.ts";
 import { ReplySink } from "./reply-sink.ts";
 import { TextProtocol } from "./text-protocol.ts";
 
-/** Replies waiting for other shards before this connection stops reading (bounds memory per client). */
-const MAX_PENDING_REPLIES = 1024;
+/** Replies waiting for other shards before this connection stops reading: with 100 kB values, 1024 let a
+ * non-reading client grow the server by 700 MiB (replies in flight in rings and serializer copies). */
+const MAX_PENDING_REPLIES = 64;
 /** Unsent reply bytes before this connection stops reading: a client that does not read is not buffered for. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
