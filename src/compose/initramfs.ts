@@ -13,6 +13,8 @@ export interface InitramfsInput {
   readonly config: GuestRunConfig;
   readonly cacheDir: string;
   readonly onProgress?: (message: string) => void;
+  /** Layers of a base image (`--base`), which replace the base userland: they already contain it. */
+  readonly base?: { readonly data: Buffer; readonly rawBytes: number; readonly hash: string };
 }
 
 export interface Initramfs {
@@ -28,8 +30,9 @@ export interface Initramfs {
  * Recomposing an unchanged package reuses every layer; changing only --env rebuilds a few hundred bytes.
  */
 export async function buildInitramfs(input: InitramfsInput): Promise<Initramfs> {
-  const trees = [await baseUserland(input.busybox, input.kernel), ...input.layers, configTree(input.config)];
-  const layers: Layer[] = [];
+  const bottom = input.base ? [] : [await baseUserland(input.busybox, input.kernel)];
+  const trees = [...bottom, ...input.layers, configTree(input.config)];
+  const layers: Layer[] = input.base ? [{ ...input.base, cached: true }] : [];
   for (const [index, tree] of trees.entries()) {
     input.onProgress?.(`layer ${index + 1}/${trees.length}: ${tree.size} entries`);
     layers.push(await layerFor(tree, input.cacheDir));

@@ -33,10 +33,15 @@ export async function glanceAvailable(): Promise<boolean> {
   }
 }
 
-export async function startGlance(): Promise<GlanceServer> {
+export interface GlanceServerOptions {
+  /** Glance's image_size_cap: larger uploads get 413. The tests use 64 MiB to provoke it. */
+  readonly sizeCapBytes?: number;
+}
+
+export async function startGlance(options: GlanceServerOptions = {}): Promise<GlanceServer> {
   const dir = await mkdtemp(path.join(tmpdir(), "mpm-glance-"));
   const port = await freePort();
-  await writeConfig(dir, port);
+  await writeConfig(dir, port, options.sizeCapBytes ?? 64 << 20);
   await prepareDatabase(dir);
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined = await launch(dir, url);
@@ -133,23 +138,22 @@ async function prepareDatabase(dir: string): Promise<void> {
   await copyFile(template, path.join(dir, "glance.sqlite"));
 }
 
-async function writeConfig(dir: string, port: number): Promise<void> {
+async function writeConfig(dir: string, port: number, sizeCap: number): Promise<void> {
   for (const sub of ["images", "staging", "tasks", "lock"])
     await mkdir(path.join(dir, sub), { recursive: true });
-  await writeFile(path.join(dir, "glance-api.conf"), apiConf(dir, port));
+  await writeFile(path.join(dir, "glance-api.conf"), apiConf(dir, port, sizeCap));
   await writeFile(path.join(dir, "glance-api-paste.ini"), pasteIni(dir));
   await writeFile(path.join(dir, "glance_fakeauth.py"), FAKEAUTH_PY);
 }
 
-function apiConf(dir: string, port: number): string {
+function apiConf(dir: string, port: number, sizeCap: number): string {
   return `[DEFAULT]
 bind_host = 127.0.0.1
 bind_port = ${port}
 workers = 0
 debug = false
 use_stderr = true
-# uploads above 64 MiB are refused with 413, so the tests can check that error for real
-image_size_cap = 67108864
+image_size_cap = ${sizeCap}
 enabled_backends = fs:file
 enabled_import_methods = [glance-direct]
 

@@ -4,11 +4,13 @@ import { mkdtemp, readFile, rm, stat, truncate, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { runBaseFetch } from "../../src/base/commands/base-fetch.ts";
 import { fetchGlanceBase } from "../../src/cloud/base/glance-base.ts";
 import { runPullImage } from "../../src/cloud/commands/pull-image.ts";
 import { runPush } from "../../src/cloud/commands/push.ts";
 import { MpmError } from "../../src/errors/mpm-error.ts";
 import type { ComposedImage } from "../../src/image/composed-image.ts";
+import { makePackage } from "../helpers/package-fixture.ts";
 import { startFakeKeystone } from "./fake-keystone.ts";
 import { type GlanceServer, glanceAvailable, startGlance } from "./glance-server.ts";
 import { mpm } from "./mpm-cli.ts";
@@ -218,6 +220,80 @@ describe("Glance images as compose bases", () => {
       refused(/says disk_format qcow2 but its bytes are raw/),
     );
     assert.equal((await fetch(`${glance.url}/v2/images/${id}`, { method: "DELETE" })).status, 204);
+  });
+});
+
+describe("compose on a Glance base, then boot", () => {
+  test("a package added to a pushed base image boots and sees the base's files", async () => {
+    // compose and run use the machine's shared cache, where the kernel and busybox bases are prepared once.
+    await runBaseFetch({ only: ["kernel", "busybox"] });
+    const shared = { HOME: process.env["HOME"] ?? work };
+    const basePkg = await makePackage(work, {
+      name: "com.example.base",
+      files: { "usr/share/base/motd": "from-the-base\n" },
+      runYaml:
+        "runtime: native\nconfig_set:\n  default:\n    bootcmd: /bin/cat /usr/share/base/motd\nconfig_set_default: default\n",
+    });
+    const appPkg = await makePackage(work, {
+      name: "com.example.app",
+      version: "2.0.0",
+      files: {
+        "app/main.sh": {
+          text: '#!/bin/sh\necho "app sees: $(cat /usr/share/base/motd)"\nexit 3\n',
+          mode: 0o755,
+        },
+      },
+      runYaml:
+        "runtime: native\nconfig_set:\n  default:\n    bootcmd: /app/main.sh\nconfig_set_default: default\n",
+    });
+    const cli = (args: string[]) => mpm(args, { cwd: work, env: shared });
+    const composed = await cli(["compose", basePkg, "-f", "qcow2", "-o", "base.qcow2"]);
+    assert.equal(composed.code, 0, composed.stderr);
+    const pushed = await cli(["push", "base.qcow2", "--cloud", "loop"]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const extended = await cli([
+      "compose",
+      appPkg,
+      "-f",
+      "qcow2",
+      "-o",
+      "app.qcow2",
+      "--base",
+      "glance:com.example.base-1.0.0",
+      "--cloud",
+      "loop",
+    ]);
+    assert.equal(extended.code, 0, extended.stderr);
+    const record = JSON.parse(await readFile(path.join(work, "app.qcow2.json"), "utf8")) as ComposedImage;
+    assert.deepEqual(
+      record.packages.map((p) => p.name),
+      ["com.example.base", "com.example.app"],
+    );
+    assert.equal(record.command, "/app/main.sh");
+    const ran = await cli(["run", "app.qcow2", "--timeout", "300"]);
+    assert.equal(ran.code, 3, `${ran.stdout}\n${ran.stderr}`);
+    assert.match(ran.stdout + ran.stderr, /app sees: from-the-base/);
+  });
+
+  test("compose refuses bases it cannot extend, saying why", async () => {
+    const shared = { HOME: process.env["HOME"] ?? work };
+    const pkg = path.join(work, "com.example.app-2.0.0");
+    const foreign = await mpm(
+      ["compose", pkg, "-f", "qcow2", "-o", "x.qcow2", "--base", "glance:disk", "--cloud", "loop"],
+      { cwd: work, env: shared },
+    );
+    assert.equal(foreign.code, 2);
+    assert.match(
+      foreign.stderr,
+      /MPM_E_CLOUD_BASE_UNSUPPORTED: Glance image "disk" .* it was not composed by mpm/,
+    );
+    const initrd = await mpm(["compose", pkg, "-f", "initrd", "--base", "glance:disk", "--cloud", "loop"], {
+      cwd: work,
+      env: shared,
+    });
+    assert.equal(initrd.code, 2);
+    assert.match(initrd.stderr, /--base builds raw and qcow2 images, not initrd/);
+    await assert.rejects(stat(path.join(work, "x.qcow2")));
   });
 });
 

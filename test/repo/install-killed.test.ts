@@ -23,7 +23,7 @@ async function installAndKill(
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let outcome: "killed" | "finished" = "finished";
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
     if (await when()) {
       child.kill("SIGKILL");

@@ -142,7 +142,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     if (guest) guestPower(action, procRoot);
     finish(action);
   }
-  if (options.run) apps.start(options.run);
+  if (options.run) {
+    try {
+      apps.start(options.run);
+    } catch (cause) {
+      await stop("stop-api");
+      throw new MpmError("MPM_E_AGENT_CONFIG", `--run ${options.run}: ${(cause as Error).message}`, {
+        hint: "Give one command line, several joined with &, naming an executable",
+        cause,
+      });
+    }
+  }
   const host = address.address.includes(":") ? `[${address.address}]` : address.address;
   return {
     url: `${server.protocol}://${host}:${address.port}`,

@@ -1,6 +1,10 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import type { ClientTlsOptions } from "../../agent/client/agent-client.ts";
 import { type AgentOptions, startAgent } from "../../agent/commands/agent.ts";
+import { runFreq } from "../../agent/commands/freq.ts";
+import { runTop, type TerminalIo } from "../../agent/commands/top.ts";
 import { parseAccessAllow } from "../../agent/http/cors.ts";
+import { startMonitor } from "../../monitor/commands/monitor.ts";
 
 const intArg =
   (name: string, min: number, max: number) =>
@@ -89,7 +93,154 @@ function registerAgent(program: Command): void {
     });
 }
 
+const positiveNumber =
+  (name: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number above 0`);
+    return n;
+  };
+
+/** OSv client.py's TLS options: --key (with --cert) switches to https. */
+function addClientTlsOptions(command: Command): Command {
+  return command
+    .option("--cert <file>", "client certificate (PEM); with --key switches to https")
+    .option("--key <file>", "client private key (PEM)")
+    .option("--cacert <file>", "CA that signed the agent's certificate (PEM)")
+    .option("--no-verify", "do not verify the agent's certificate");
+}
+
+function clientTls(o: {
+  cert?: string;
+  key?: string;
+  cacert?: string;
+  verify: boolean;
+}): ClientTlsOptions | undefined {
+  if (!o.key && !o.cert) return undefined;
+  if (!o.key || !o.cert) throw new InvalidArgumentError("--cert and --key go together");
+  return { cert: o.cert, key: o.key, cacert: o.cacert, noVerify: !o.verify };
+}
+
+/** Stdout as the terminal: cleared only when it is one; Ctrl-C, TERM and HUP end the loop cleanly. */
+function terminalIo(): { io: TerminalIo; done: () => void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(s, abort);
+  return {
+    io: { out: process.stdout, clearScreen: process.stdout.isTTY === true, signal: controller.signal },
+    done: () => {
+      for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(s, abort);
+    },
+  };
+}
+
+function registerTop(program: Command): void {
+  const command = program
+    .command("top")
+    .description("Show the busiest threads of a guest (OSv's top.py) from successive /os/threads samples")
+    .argument("[target]", "agent as host[:port] or http(s)://host:port (port 8000 by default)", "localhost")
+    .option(
+      "-s, --switches",
+      "show context switches, preemptions and migrations (totals and per second)",
+      false,
+    )
+    .option("-l, --lines <n>", "number of threads shown", intArg("--lines", 1, 100000), 20)
+    .option("-i, --idle", "show idle threads as rows", false)
+    .option("-p, --period <seconds>", "refresh period in seconds", positiveNumber("--period"), 2)
+    .option(
+      "-n, --iterations <n>",
+      "stop after n refreshes (default: until Ctrl-C)",
+      intArg("--iterations", 1, 2 ** 31),
+    );
+  addClientTlsOptions(command).action(async (target: string, o) => {
+    const { io, done } = terminalIo();
+    try {
+      await runTop(
+        {
+          target,
+          switches: o.switches,
+          lines: o.lines,
+          idle: o.idle,
+          period: o.period,
+          iterations: o.iterations,
+          tls: clientTls(o),
+        },
+        io,
+      );
+    } finally {
+      done();
+    }
+  });
+}
+
+function registerFreq(program: Command): void {
+  const command = program
+    .command("freq")
+    .description("Print tracepoint events per second (OSv's freq.py); lists tracepoints when none is given")
+    .argument("[target]", "agent as host[:port] or http(s)://host:port (port 8000 by default)", "localhost")
+    .argument(
+      "[tracepoint...]",
+      "tracepoints to count (OSv names such as sched_switch, or Linux subsystem:event)",
+    )
+    .option("-p, --period <seconds>", "sampling period in seconds", positiveNumber("--period"), 2)
+    .option(
+      "-n, --iterations <n>",
+      "stop after n rows (default: until Ctrl-C)",
+      intArg("--iterations", 1, 2 ** 31),
+    );
+  addClientTlsOptions(command).action(async (target: string, tracepoints: string[], o) => {
+    const { io, done } = terminalIo();
+    try {
+      await runFreq(
+        { target, tracepoints, period: o.period, iterations: o.iterations, tls: clientTls(o) },
+        io,
+      );
+    } finally {
+      done();
+    }
+  });
+}
+
+function registerMonitor(program: Command): void {
+  const command = program
+    .command("monitor")
+    .description("Poll many agents and publish Prometheus metrics on /metrics and a live dashboard on /")
+    .argument("<target...>", "agents as host[:port] or http(s)://host:port (port 8000 by default)")
+    .option("--interval <seconds>", "seconds between polls of each guest", positiveNumber("--interval"), 1)
+    .option(
+      "-t, --tracepoint <name>",
+      "count this tracepoint on every guest (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option("--host <address>", "address the monitor serves on", "127.0.0.1")
+    .option(
+      "--port <port>",
+      "port the monitor serves on (0 picks a free one)",
+      intArg("--port", 0, 65535),
+      9100,
+    );
+  addClientTlsOptions(command).action(async (targets: string[], o) => {
+    const monitor = await startMonitor({
+      targets,
+      interval: o.interval,
+      tracepoints: o.tracepoint,
+      host: o.host,
+      port: o.port,
+      tls: clientTls(o),
+    });
+    process.stdout.write(`mpm monitor: serving on ${monitor.url} (metrics on /metrics, dashboard on /)\n`);
+    await new Promise<void>((resolve) => {
+      for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => resolve());
+    });
+    await monitor.close();
+  });
+}
+
 /** Registers the agent commands. Each command parses argv into its typed options and calls its run(). */
 export function registerAgentCommands(program: Command): void {
   registerAgent(program);
+  registerTop(program);
+  registerFreq(program);
+  registerMonitor(program);
 }

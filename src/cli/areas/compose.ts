@@ -110,6 +110,8 @@ interface ComposeFlags {
   kernel?: string;
   loader?: string;
   allowOverwrite?: boolean;
+  base?: string;
+  cloud?: string;
   progress?: boolean;
   json?: boolean;
 }
@@ -135,6 +137,11 @@ function registerCompose(program: Command): void {
     )
     .option("--loader <file>", "OSv loader.img (required for --format osv)")
     .option("--allow-overwrite", "let later packages replace files of earlier ones instead of failing")
+    .option(
+      "--base <image>",
+      "add the packages to this image: glance:<name or id>, or a raw/qcow2 file mpm composed",
+    )
+    .option("--cloud <name>", "cloud of a glance: base (default: $OS_CLOUD, else the OS_* variables)")
     .option("--progress", "show progress even when stderr is not a terminal")
     .option("--json", "print the image record as JSON")
     .action(async (target: string, flags: ComposeFlags) => {
@@ -156,6 +163,8 @@ function registerCompose(program: Command): void {
         ...(flags.boot ? { boot: flags.boot } : {}),
         ...(flags.kernel ? { kernel: flags.kernel } : {}),
         ...(flags.loader ? { loader: flags.loader } : {}),
+        ...(flags.base ? { base: flags.base } : {}),
+        ...(flags.cloud ? { cloud: flags.cloud } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
       const image = result.image;

@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import { Readable, Transform } from "node:stream";
 import { MpmError } from "../../errors/mpm-error.ts";
 import type { CloudSession } from "../cloud-session.ts";
 import { httpError } from "../http-error.ts";
@@ -147,31 +146,21 @@ export class GlanceClient {
   }
 
   async #sendFile(path: string, file: SendFileOptions, what: string): Promise<void> {
-    let sent = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        sent += chunk.length;
-        file.onProgress?.(sent, file.size);
-        done(null, chunk);
-      },
-    });
-    const source = createReadStream(file.path).pipe(counter);
     const init = {
       method: "PUT",
       headers: { "content-type": "application/octet-stream", "content-length": String(file.size) },
-      body: Readable.toWeb(source) as ReadableStream,
+      body: fileChunks(file),
       duplex: "half",
-    } as RequestInit;
+    } as unknown as RequestInit;
     const response = await this.#send(path, init, what);
     const text = await response.text();
     if (!response.ok) throw httpError(response.status, text, this.#context(what, path));
   }
 
   #send(path: string, init: RequestInit, what: string): Promise<Response> {
-    const timed =
-      init.signal || init.body instanceof ReadableStream
-        ? init
-        : { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) };
+    // Transfers of image data may take long; only the small JSON calls get a deadline.
+    const streaming = init.body !== undefined && typeof init.body !== "string";
+    const timed = init.signal || streaming ? init : { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) };
     return this.#session.send(`${this.url}${path}`, timed, what);
   }
 
@@ -184,5 +173,18 @@ export class GlanceClient {
 
   #context(what: string, path: string) {
     return { what, url: `${this.url}${path}` };
+  }
+}
+
+/**
+ * The file as an async iterable of 1 MiB chunks, reporting progress. Measured on 128 MiB to a loopback
+ * sink: 0.26 s this way, 0.76-0.89 s through Readable.toWeb() with 64 KiB or 1 MiB chunks.
+ */
+async function* fileChunks(file: SendFileOptions): AsyncGenerator<Buffer> {
+  let sent = 0;
+  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 })) {
+    sent += (chunk as Buffer).length;
+    file.onProgress?.(sent, file.size);
+    yield chunk as Buffer;
   }
 }

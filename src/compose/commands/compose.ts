@@ -4,6 +4,7 @@ import { requireBusyboxBase } from "../../base/busybox-base.ts";
 import { mpmCacheDir } from "../../base/cache-dir.ts";
 import { type KernelBase, kernelFromPath, requireKernelBase } from "../../base/kernel/kernel-base.ts";
 import { requireNodeBase } from "../../base/node-base.ts";
+import { type ComposeBase, EXTENDABLE_FORMATS, openComposeBase } from "../../cloud/base/compose-base.ts";
 import { MpmError } from "../../errors/mpm-error.ts";
 import type { ComposedImage, ImageFormat } from "../../image/composed-image.ts";
 import { checkLoader } from "../../image/osv/osv-image.ts";
@@ -49,6 +50,10 @@ export interface ComposeOptions {
   readonly loader?: string;
   /** Let later packages replace files of earlier ones instead of failing. */
   readonly allowOverwrite?: boolean;
+  /** An image to add the packages to: `glance:<name or id>` or a raw/qcow2 file composed by mpm. */
+  readonly base?: string;
+  /** The cloud for a glance: base (default: $OS_CLOUD, else the OS_* variables). */
+  readonly cloud?: string;
   readonly repoRoot?: string;
   readonly cacheDir?: string;
   readonly onProgress?: (message: string) => void;
@@ -90,8 +95,37 @@ export async function runCompose(options: ComposeOptions): Promise<ComposeResult
       hint: "pass --loader <path to OSv's build/last/loader.img>",
     });
   }
+  if (options.base !== undefined && !(EXTENDABLE_FORMATS as readonly string[]).includes(format)) {
+    throw new MpmError(
+      "MPM_E_COMPOSE_INPUT",
+      `--base builds ${EXTENDABLE_FORMATS.join(" and ")} images, not ${format}`,
+      {
+        hint: "add --format qcow2 (or raw)",
+        details: { field: "--format", value: format },
+      },
+    );
+  }
   const progress = options.onProgress;
   const cacheDir = options.cacheDir ?? mpmCacheDir();
+  const base =
+    options.base === undefined
+      ? undefined
+      : await openComposeBase(options.base, { cloud: options.cloud, cacheDir, onProgress: progress });
+  try {
+    return await composeOnBase(format, size, options, cacheDir, base);
+  } finally {
+    await base?.dispose();
+  }
+}
+
+async function composeOnBase(
+  format: ImageFormat,
+  size: number | undefined,
+  options: ComposeOptions,
+  cacheDir: string,
+  base: ComposeBase | undefined,
+): Promise<ComposeResult> {
+  const progress = options.onProgress;
   const repo = await openLocalRepository(options.repoRoot ? { root: options.repoRoot } : {});
   progress?.(`resolving ${options.target}`);
   const set = await loadComposeSet(options.target, repo);
@@ -102,7 +136,7 @@ export async function runCompose(options: ComposeOptions): Promise<ComposeResult
       opts: { ...(options.opts ?? {}) },
     });
     try {
-      return await compose(format, size, set, plan, options, cacheDir);
+      return await compose(format, size, set, plan, options, cacheDir, base);
     } finally {
       await plan.dispose();
     }
@@ -118,6 +152,7 @@ async function compose(
   plan: BootPlan,
   options: ComposeOptions,
   cacheDir: string,
+  base: ComposeBase | undefined,
 ): Promise<ComposeResult> {
   const progress = options.onProgress;
   const app = set.packages[set.packages.length - 1]!;
@@ -132,7 +167,10 @@ async function compose(
     format,
     path: output,
     package: { name: app.manifest.name, version: app.manifest.version },
-    packages: set.packages.map((p) => ({ name: p.manifest.name, version: p.manifest.version })),
+    packages: [
+      ...(base?.packages ?? []),
+      ...set.packages.map((p) => ({ name: p.manifest.name, version: p.manifest.version })),
+    ],
     bootConfig: plan.boot.configSet,
     env: plan.boot.env,
     ports: [] as number[],
@@ -163,8 +201,9 @@ async function compose(
     await writeSidecar(image);
     return { image, layersCached: 0, layersTotal: 1 };
   }
-  const kernel: KernelBase = options.kernel
-    ? await kernelFromPath(resolve(options.kernel), cacheDir)
+  const kernelPath = base ? base.bzImage : options.kernel && resolve(options.kernel);
+  const kernel: KernelBase = kernelPath
+    ? await kernelFromPath(kernelPath, cacheDir)
     : await requireKernelBase(cacheDir);
   const contentLayers: FileTree[] = [];
   const needsNode = set.packages.some((p) => p.run?.runtime === "node");
@@ -187,6 +226,7 @@ async function compose(
     config,
     cacheDir,
     ...(progress ? { onProgress: progress } : {}),
+    ...(base ? { base: { data: base.initrd, rawBytes: base.rawBytes, hash: base.label } } : {}),
   });
   const chunks = initramfs.layers.map((l) => l.data);
   progress?.(`writing the ${format} image`);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
 import { MpmError } from "../../errors/mpm-error.ts";
@@ -71,6 +71,7 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
   );
   const tmp = path.join(repo.root, "tmp");
   await mkdir(tmp, { recursive: true });
+  await removeStaleDownloads(tmp);
   const files: string[] = [];
   try {
     for (const choice of downloads) {
@@ -87,6 +88,16 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     };
   } finally {
     for (const file of files) await rm(file, { force: true });
+  }
+}
+
+/** Downloads left by a pull that was killed; an hour is far longer than any live download stalls. */
+async function removeStaleDownloads(tmp: string): Promise<void> {
+  const cutoff = Date.now() - 3_600_000;
+  for (const name of await readdir(tmp)) {
+    const file = path.join(tmp, name);
+    const stats = await stat(file).catch(() => undefined);
+    if (stats && stats.mtimeMs < cutoff) await rm(file, { force: true, recursive: true });
   }
 }
 
