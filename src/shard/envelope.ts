@@ -1,8 +1,8 @@
-import { deserialize, serialize } from "node:v8";
+import { decodeWire, encodeWire } from "./wire-codec.ts";
 
 /**
- * The messages between shards, encoded with V8's structured serializer (the same one postMessage uses),
- * so arguments and results may be any structured-cloneable value: objects, Maps, Buffers, typed arrays.
+ * The messages between shards. Arguments and results may be any structured-cloneable value (objects,
+ * arrays, Buffers, bigints; others go through V8's serializer), see wire-codec.ts.
  */
 export type Envelope =
   | {
@@ -25,23 +25,24 @@ const CALL = 0;
 const REPLY = 1;
 const ERROR = 2;
 
+/** Encodes an envelope; the bytes are valid until the next call (the ring copies them). */
 export function encodeEnvelope(e: Envelope): Uint8Array {
   switch (e.type) {
     case "call":
-      return serialize([CALL, e.id, e.handler, e.source, e.arg]);
+      return encodeWire([CALL, e.id, e.handler, e.source, e.arg]);
     case "reply":
-      return serialize([REPLY, e.id, e.value]);
+      return encodeWire([REPLY, e.id, undefined, undefined, e.value]);
     case "error":
-      return serialize([ERROR, e.id, e.error]);
+      return encodeWire([ERROR, e.id, undefined, undefined, { ...e.error }]);
   }
 }
 
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-  const a = deserialize(bytes) as unknown[];
+  const a = decodeWire(bytes, 5);
   const id = a[1] as number;
   if (a[0] === CALL) {
     return { type: "call", id, handler: a[2] as string, source: a[3] as boolean, arg: a[4] };
   }
-  if (a[0] === REPLY) return { type: "reply", id, value: a[2] };
-  return { type: "error", id, error: a[2] as RemoteErrorShape };
+  if (a[0] === REPLY) return { type: "reply", id, value: a[4] };
+  return { type: "error", id, error: a[4] as RemoteErrorShape };
 }

@@ -101,12 +101,13 @@ export class ShardRuntime {
     if (box.backlog.length === 0) {
       const written = this.writeOrRequestSpace(box.ring, message, 0);
       if (written < message.length) {
-        box.backlog.push(message);
+        // The encoder reuses its buffer: a message that waits needs its own copy.
+        box.backlog.push(message.slice());
         box.backlogOffset = written;
         this.traffic.backlogged++;
       }
     } else {
-      box.backlog.push(message);
+      box.backlog.push(message.slice());
       this.traffic.backlogged++;
     }
     box.dirty = true;
@@ -222,7 +223,8 @@ export class ShardRuntime {
     if (wait.async) {
       (wait.value as Promise<unknown>).then(() => {
         this.traffic.wakeups++;
-        this.scheduleDrain();
+        // Drain right here rather than one more loop turn later: a wake-up is the latency of a message.
+        if (!this.drainQueued) this.drain();
       });
     } else this.scheduleDrain();
   }
