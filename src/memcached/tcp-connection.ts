@@ -64,9 +64,18 @@ export class TcpConnection implements ConnectionControl {
 
   private write(chunks: Uint8Array[]): void {
     if (this.closing) return;
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    this.stats.bytes_written += data.length;
-    this.socket.write(data);
+    if (chunks.length === 1) {
+      this.stats.bytes_written += chunks[0]!.length;
+      this.socket.write(chunks[0]!);
+      return;
+    }
+    // Many small replies go out as one writev; large values are not copied into a joined buffer.
+    this.socket.cork();
+    for (const c of chunks) {
+      this.stats.bytes_written += c.length;
+      this.socket.write(c);
+    }
+    this.socket.uncork();
   }
 
   private onData(chunk: Buffer): void {

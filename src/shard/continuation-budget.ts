@@ -64,6 +64,11 @@ function runReady(): void {
     }
     ranThisTurn++;
     runTask(ready[i++]!);
+    if (i >= 1024) {
+      // Drop what has run, so a long chain of ready continuations does not grow the queue without end.
+      ready = ready.slice(i);
+      i = 0;
+    }
   }
   ready = [];
   running = false;
