@@ -1,16 +1,31 @@
-import { MpmError } from "../errors/mpm-error.ts";
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { mpmCacheDir } from "../base/cache-dir.ts";
+import { runCompose } from "../compose/commands/compose.ts";
 import type { ComposedImage } from "../image/composed-image.ts";
 
-/** Composes a package for `mpm run` / `mpm test` with compose's defaults (initrd, the fastest to boot). */
+/**
+ * Composes a package for `mpm run` / `mpm test` as an initrd (the fastest to boot) into the cache, named
+ * after the target and boot config so a rerun replaces its own image; compose's layer cache makes an
+ * unchanged package quick to recompose.
+ */
 export async function composeForRun(
   target: string,
-  _options: { readonly boot: string | undefined },
+  options: { readonly boot: string | undefined; readonly onProgress?: (message: string) => void },
 ): Promise<ComposedImage> {
-  throw new MpmError(
-    "MPM_E_IMAGE_NOT_FOUND",
-    `${target} is neither an image nor a package that can be composed`,
-    {
-      hint: "give an image composed by mpm compose (or its .json record)",
-    },
-  );
+  const key = createHash("sha256")
+    .update(`${resolve(target)}\0${options.boot ?? ""}`)
+    .digest("hex")
+    .slice(0, 16);
+  const dir = join(mpmCacheDir(), "run-images");
+  mkdirSync(dir, { recursive: true });
+  const result = await runCompose({
+    target,
+    format: "initrd",
+    output: join(dir, `${key}.initrd`),
+    ...(options.boot !== undefined ? { boot: options.boot } : {}),
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+  });
+  return result.image;
 }

@@ -10,8 +10,9 @@ export function recordPathFor(target: string): string {
   return target.endsWith(".json") ? target : `${target}.json`;
 }
 
-/** True when `target` names an image (its record exists) rather than a package. */
+/** True when `target` names an image (a .json record, or a file with one beside it) rather than a package. */
 export function isImageTarget(target: string): boolean {
+  if (target.endsWith(".json")) return true;
   const path = resolve(target);
   return existsSync(recordPathFor(path)) && !(existsSync(path) && statSync(path).isDirectory());
 }

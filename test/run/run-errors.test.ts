@@ -63,6 +63,9 @@ test("an unknown image or package is an error naming it", async (t) => {
   const result = await mpm(["run", join(dir, "nosuch-image.img.json")], { env: { MPM_ROOT: dir } });
   assert.equal(result.status, 2);
   assert.match(result.stderr, /MPM_E_IMAGE_NOT_FOUND: .*nosuch-image\.img\.json/);
+  const unknownPackage = await mpm(["run", "com.example.nosuch"], { env: { MPM_ROOT: dir } });
+  assert.equal(unknownPackage.status, 2);
+  assert.match(unknownPackage.stderr, /MPM_E_REPO_NOT_INSTALLED: 'com\.example\.nosuch' is not a package/);
 });
 
 test("a damaged image record names the record and the field", async (t) => {

@@ -31,6 +31,8 @@ export interface AgentOptions {
   mountTracefs: boolean | undefined;
   /** A command line to start beside the agent and watch (as /app would). */
   run: string | undefined;
+  /** A shell command to start beside the agent (`/bin/sh -c`), as a guest's stored command line is run. */
+  runShell?: string | undefined;
   /** Base of /proc and /sys (tests only). */
   procRoot?: string;
   sysRoot?: string;
@@ -42,6 +44,8 @@ export interface RunningAgent {
   /** Resolves with the power action that ended the agent (or "stop-api" after close()). */
   readonly done: Promise<PowerAction>;
   close(): Promise<void>;
+  /** Called when a program the agent was started with (`run`, `runShell`) ends, with its exit code. */
+  onAppExit(listener: (code: number | null) => void): void;
 }
 
 function readTlsFile(path: string | undefined, flag: string): Buffer {
@@ -142,15 +146,22 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     if (guest) guestPower(action, procRoot);
     finish(action);
   }
-  if (options.run) {
+  // The programs the agent was started with; those started later through /app do not end the agent.
+  const mainPids: number[] = [];
+  if (options.run || options.runShell) {
     try {
-      apps.start(options.run);
+      if (options.run) mainPids.push(...apps.start(options.run));
+      if (options.runShell) mainPids.push(apps.startArgv(["/bin/sh", "-c", options.runShell]));
     } catch (cause) {
       await stop("stop-api");
-      throw new MpmError("MPM_E_AGENT_CONFIG", `--run ${options.run}: ${(cause as Error).message}`, {
-        hint: "Give one command line, several joined with &, naming an executable",
-        cause,
-      });
+      throw new MpmError(
+        "MPM_E_AGENT_CONFIG",
+        `--run ${options.run ?? options.runShell}: ${(cause as Error).message}`,
+        {
+          hint: "Give one command line, several joined with &, naming an executable",
+          cause,
+        },
+      );
     }
   }
   const host = address.address.includes(":") ? `[${address.address}]` : address.address;
@@ -159,5 +170,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     port: address.port,
     done,
     close: () => stop("stop-api"),
+    onAppExit: (listener) =>
+      apps.onExit((pid, code) => {
+        if (mainPids.includes(pid)) listener(code);
+      }),
   };
 }

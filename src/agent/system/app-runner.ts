@@ -48,12 +48,17 @@ export class AppRunner {
   private readonly children = new Map<number, ChildProcess>();
   private readonly exitListeners: ((pid: number, code: number | null) => void)[] = [];
 
-  /** Starts each command; returns their pids (Linux thread id of each main thread). */
-  start(line: string, options: { cwd?: string } = {}): number[] {
-    const pids: number[] = [];
-    for (const [file, ...args] of parseCommandLine(line)) {
+  /** Starts each command of an OSv command line; returns their pids (the main thread ids). */
+  start(line: string): number[] {
+    return parseCommandLine(line).map((argv) => this.startArgv(argv));
+  }
+
+  /** Starts one program from its argv; returns its pid. */
+  startArgv(argv: readonly string[]): number {
+    const [file, ...args] = argv;
+    {
       // The live environment: /env changes made before the start are seen by the program.
-      const child = spawn(file!, args, { cwd: options.cwd, env: process.env, stdio: "inherit" });
+      const child = spawn(file!, args, { env: process.env, stdio: "inherit" });
       if (child.pid === undefined) {
         child.on("error", () => {});
         throw new ApiError(400, `Cannot start ${file}: not found or not executable`);
@@ -63,9 +68,8 @@ export class AppRunner {
       child.on("exit", (code) => {
         for (const l of this.exitListeners) l(pid, code);
       });
-      pids.push(pid);
+      return pid;
     }
-    return pids;
   }
 
   onExit(listener: (pid: number, code: number | null) => void): void {

@@ -12,8 +12,19 @@ export interface DfStat {
   blocksize: number;
 }
 
-/** File systems worth reporting: those on a device, plus RAM and shared ones a guest may run from. */
-const KEPT_TYPES = new Set(["tmpfs", "ramfs", "overlay", "9p", "virtiofs", "zfs", "btrfs", "xfs", "ext4"]);
+/** File systems worth reporting: those on a device, plus RAM ones (an initrd guest runs from rootfs) and shared ones. */
+const KEPT_TYPES = new Set([
+  "rootfs",
+  "tmpfs",
+  "ramfs",
+  "overlay",
+  "9p",
+  "virtiofs",
+  "zfs",
+  "btrfs",
+  "xfs",
+  "ext4",
+]);
 
 /** /proc/mounts decodes octal escapes such as \040 for a space. */
 const unescapeMount = (s: string): string =>

@@ -81,5 +81,7 @@ export function hypervisorName(procRoot: string, sysRoot: string): string {
   if (/microsoft/i.test(vendor)) return "hyperv";
   if (/xen/i.test(vendor)) return "xen";
   if (/firecracker|amazon/i.test(vendor)) return "kvm";
+  // Guests booted without firmware have no DMI; QEMU still names its CPU model.
+  if (/QEMU/.test(readText(join(procRoot, "cpuinfo")) ?? "")) return "qemu";
   return "unknown";
 }

@@ -114,6 +114,7 @@ interface ComposeFlags {
   cloud?: string;
   progress?: boolean;
   json?: boolean;
+  with: string[];
 }
 
 function registerCompose(program: Command): void {
@@ -144,6 +145,12 @@ function registerCompose(program: Command): void {
     .option("--cloud <name>", "cloud of a glance: base (default: $OS_CLOUD, else the OS_* variables)")
     .option("--progress", "show progress even when stderr is not a terminal")
     .option("--json", "print the image record as JSON")
+    .option(
+      "--with <package>",
+      "add a package below the application: httpserver (OSv's REST API agent, port 8000) or a folder (repeatable)",
+      collect,
+      [],
+    )
     .action(async (target: string, flags: ComposeFlags) => {
       const onProgress = progressReporter(flags);
       const opts: Record<string, string> = {};
@@ -165,6 +172,7 @@ function registerCompose(program: Command): void {
         ...(flags.loader ? { loader: flags.loader } : {}),
         ...(flags.base ? { base: flags.base } : {}),
         ...(flags.cloud ? { cloud: flags.cloud } : {}),
+        ...(flags.with.length > 0 ? { with: flags.with } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
       const image = result.image;

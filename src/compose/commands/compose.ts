@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { loadWithPackages } from "../../agent/guest/with-packages.ts";
 import { requireBusyboxBase } from "../../base/busybox-base.ts";
 import { mpmCacheDir } from "../../base/cache-dir.ts";
 import { type KernelBase, kernelFromPath, requireKernelBase } from "../../base/kernel/kernel-base.ts";
@@ -54,6 +55,8 @@ export interface ComposeOptions {
   readonly base?: string;
   /** The cloud for a glance: base (default: $OS_CLOUD, else the OS_* variables). */
   readonly cloud?: string;
+  /** Extra packages below the application (`httpserver`, or package folders), e.g. the REST agent. */
+  readonly with?: readonly string[];
   readonly repoRoot?: string;
   readonly cacheDir?: string;
   readonly onProgress?: (message: string) => void;
@@ -128,7 +131,11 @@ async function composeOnBase(
   const progress = options.onProgress;
   const repo = await openLocalRepository(options.repoRoot ? { root: options.repoRoot } : {});
   progress?.(`resolving ${options.target}`);
-  const set = await loadComposeSet(options.target, repo);
+  const loaded = await loadComposeSet(options.target, repo);
+  const set = {
+    ...loaded,
+    packages: [...(await loadWithPackages(options.with ?? [], cacheDir)), ...loaded.packages],
+  };
   try {
     const plan = await planBoot(set.packages, {
       ...(options.boot !== undefined ? { configSet: options.boot } : {}),

@@ -5,6 +5,7 @@ import { MpmError } from "../../errors/mpm-error.ts";
 import { composeForRun } from "../compose-for-run.ts";
 import { stopGuestProcess, waitForAppStart } from "../guests/detached.ts";
 import { guestFiles } from "../guests/guest-store.ts";
+import { hookPorts } from "../hook-ports.ts";
 import { mpmRoot } from "../mpm-root.ts";
 import type { AccelChoice } from "../qemu/accel.ts";
 import type { Composer } from "../run-target.ts";
@@ -51,7 +52,7 @@ export async function testPackage(options: TestOptions): Promise<TestResult> {
     detach: true,
     name,
     root,
-    ports: image.ports.map((guest) => ({ host: 0, guest })),
+    ports: [...new Set([...image.ports, ...hookPorts(packageDir)])].map((guest) => ({ host: 0, guest })),
     ...(options.accel !== undefined ? { accel: options.accel } : {}),
     ...(options.memoryMiB !== undefined ? { memoryMiB: options.memoryMiB } : {}),
     ...(options.notice !== undefined ? { notice: options.notice } : {}),
@@ -70,12 +71,15 @@ export async function testPackage(options: TestOptions): Promise<TestResult> {
     for (const p of guest.ports) env[`MPM_GUEST_PORT_${p.guest}`] = String(p.host);
     const status = await runHook(hook, packageDir, env, output, options.hookTimeoutSeconds ?? 120);
     if (status !== 0) {
-      output.write(consoleTail(files.console));
       throw new MpmError("MPM_E_TEST_FAILED", `${hook} failed (${status}) against guest ${guest.name}`, {
         hint: "the hook's output and the guest console's last lines are above",
         details: { package: image.package.name, status },
       });
     }
+  } catch (error) {
+    // The console goes with the guest; show its end while it still exists.
+    output.write(consoleTail(files.console));
+    throw error;
   } finally {
     await stopGuestProcess(root, guest);
   }
