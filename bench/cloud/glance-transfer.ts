@@ -59,6 +59,7 @@ try {
     "push: mpm push --method put": [],
     "push: mpm push (glance-direct)": [],
     "pull: curl GET": [],
+    "pull: curl GET + md5sum + sha512sum": [],
     "pull: mpm pull-image": [],
   };
   for (let i = 0; i < repeats; i++) {
@@ -85,6 +86,15 @@ try {
     const putId = await idOf(`put-${i}`);
     samples["pull: curl GET"]!.push(
       await timed(() => curl(["-o", path.join(work, "c.img"), `${glance.url}/v2/images/${putId}/file`])),
+    );
+    samples["pull: curl GET + md5sum + sha512sum"]!.push(
+      await timed(async () => {
+        await curl(["-o", path.join(work, "v.img"), `${glance.url}/v2/images/${putId}/file`]);
+        await Promise.all([
+          run("md5sum", [path.join(work, "v.img")]),
+          run("sha512sum", [path.join(work, "v.img")]),
+        ]);
+      }),
     );
     samples["pull: mpm pull-image"]!.push(
       await timed(() => mpm(["pull-image", `put-${i}`, "--cloud", "b", "-o", "m.img"])),

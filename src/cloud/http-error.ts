@@ -40,7 +40,7 @@ export function reasonOf(body: string): string {
 export function httpError(status: number, body: string, context: RequestContext): MpmError {
   const reason = reasonOf(body) || `HTTP ${status}`;
   const base = `${context.what}: ${reason} (HTTP ${status} from ${new URL(context.url).host})`;
-  const details = { status, url: context.url };
+  const details = { status, url: context.url, reason };
   if (status === 401) {
     return new MpmError("MPM_E_CLOUD_AUTH", base, {
       hint: "check the credentials of the cloud in clouds.yaml or the OS_* variables",

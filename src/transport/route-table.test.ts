@@ -39,8 +39,13 @@ describe("RouteTable", () => {
     assert.throws(() => RouteTable.fromFile(join(dir, "missing.json")), { code: "MPM_E_VRDMA_ROUTES" });
   });
 
-  it("no MPM_VRDMA_ROUTES means every address goes over TCP", () => {
+  it("no MPM_VRDMA_ROUTES means every address goes over TCP; the variable may hold the JSON itself", () => {
     assert.equal(RouteTable.fromEnv({}).forConnect("127.0.0.1", 1), undefined);
+    const inline = RouteTable.fromEnv({
+      MPM_VRDMA_ROUTES: '{"routes":[{"address":"peer:7","shm":"ivshmem"}]}',
+    });
+    assert.equal(inline.forConnect("peer", 7), "ivshmem");
+    assert.throws(() => RouteTable.fromEnv({ MPM_VRDMA_ROUTES: "{oops" }), { code: "MPM_E_VRDMA_ROUTES" });
   });
 
   it("finds the ivshmem device's BAR2 by vendor and device id", () => {

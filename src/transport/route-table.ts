@@ -28,28 +28,25 @@ export class RouteTable {
     this.routes = routes;
   }
 
-  /** Reads the file named by MPM_VRDMA_ROUTES; no variable means no co-located peers (all TCP). */
+  /**
+   * Reads MPM_VRDMA_ROUTES: the path of the route file, or the JSON itself when it starts with "{" (handy
+   * for `mpm run --env`). No variable means no co-located peers (all TCP).
+   */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): RouteTable {
-    const file = env[ROUTES_ENV];
-    return file ? RouteTable.fromFile(file) : new RouteTable();
+    const value = env[ROUTES_ENV]?.trim();
+    if (!value) return new RouteTable();
+    if (!value.startsWith("{")) return RouteTable.fromFile(value);
+    return new RouteTable(parseRoutes(ROUTES_ENV, parseJson(ROUTES_ENV, value)));
   }
 
   static fromFile(file: string): RouteTable {
-    let data: unknown;
+    let text: string;
     try {
-      data = JSON.parse(readFileSync(file, "utf8"));
+      text = readFileSync(file, "utf8");
     } catch (cause) {
-      throw new MpmError(
-        "MPM_E_VRDMA_ROUTES",
-        `cannot read route table ${file}: ${(cause as Error).message}`,
-        {
-          cause,
-          hint: `${ROUTES_ENV} must name a JSON file {"routes": [{"address": "host:port", "shm": "/dev/shm/name"}]}`,
-          details: { file },
-        },
-      );
+      throw routesError(file, (cause as Error).message, cause);
     }
-    return new RouteTable(parseRoutes(file, data));
+    return new RouteTable(parseRoutes(file, parseJson(file, text)));
   }
 
   /** The region to use when connecting to host:port, if that peer is co-located. */
@@ -69,6 +66,22 @@ export class RouteTable {
       const { host: h, port: p } = splitAddress(r.address);
       return p === port && local.has(h);
     })?.shm;
+  }
+}
+
+function routesError(source: string, why: string, cause: unknown): MpmError {
+  return new MpmError("MPM_E_VRDMA_ROUTES", `cannot read route table ${source}: ${why}`, {
+    cause,
+    hint: `${ROUTES_ENV} must name a JSON file {"routes": [{"address": "host:port", "shm": "/dev/shm/name"}]} or hold that JSON`,
+    details: { source },
+  });
+}
+
+function parseJson(source: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw routesError(source, (cause as Error).message, cause);
   }
 }
 

@@ -165,7 +165,7 @@ export class ShmSocket extends Duplex {
     while (this.#pending.length > 0) {
       const write = this.#pending[0]!;
       const n = channel.tx.write(write.offset === 0 ? write.chunk : write.chunk.subarray(write.offset));
-      if (n === 0) break;
+      if (n === 0 && write.chunk.length > 0) break;
       moved = true;
       write.offset += n;
       this.bytesWritten += n;

@@ -275,6 +275,21 @@ describe("compose on a Glance base, then boot", () => {
     assert.match(ran.stdout + ran.stderr, /app sees: from-the-base/);
   });
 
+  test("push composes a package first when given one instead of an image", async () => {
+    const pkg = path.join(work, "com.example.app-2.0.0");
+    const pushed = await mpm(["push", pkg, "--cloud", "loop", "--format", "raw"], {
+      cwd: work,
+      env: { HOME: process.env["HOME"] ?? work },
+    });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.match(pushed.stdout, /pushed com\.example\.app-2\.0\.0 [0-9a-f-]{36} \(raw, \d+ bytes/);
+    const [image] = (await glanceJson("/v2/images?name=com.example.app-2.0.0")).images as Array<
+      Record<string, unknown>
+    >;
+    assert.equal(image?.["mpm_format"], "raw");
+    assert.equal(image?.["mpm_packages"], "com.example.app@2.0.0");
+  });
+
   test("compose refuses bases it cannot extend, saying why", async () => {
     const shared = { HOME: process.env["HOME"] ?? work };
     const pkg = path.join(work, "com.example.app-2.0.0");

@@ -28,6 +28,7 @@ describe("socket-style API between two processes", () => {
     const socket = connect({ port, host: "127.0.0.1", routes });
     assert.ok(socket instanceof ShmSocket, "a routed address must use shared memory");
     const data = pattern(3_000_000);
+    socket.write(Buffer.alloc(0)); // an empty write must complete, not block the writes after it
     socket.end(data);
     const echoed = await within(collect(socket), 20000, "echo over shm");
     assert.equal(echoed.length, data.length);

@@ -15,7 +15,7 @@ export function registerCloudCommands(program: Command): void {
   program
     .command("push")
     .description("publish a composed image to OpenStack Glance")
-    .argument("<image>", "image file written by mpm compose (its .json record supplies the properties)")
+    .argument("<image|package>", "image file written by mpm compose, or a package to compose first")
     .option("--cloud <name>", CLOUD_HELP)
     .option("--name <name>", "image name in Glance (default: <package>-<version>, or the file name)")
     .addOption(
@@ -23,6 +23,11 @@ export function registerCloudCommands(program: Command): void {
         "--visibility <v>",
         "who may see the image (default: private, or that of the image --update replaces)",
       ).choices(VISIBILITIES),
+    )
+    .addOption(
+      new Option("--format <f>", "format a package is composed to")
+        .choices(["qcow2", "raw"])
+        .default("qcow2"),
     )
     .option("--update", "replace the image of the same name: upload the new one, then delete the old", false)
     .addOption(
@@ -40,12 +45,18 @@ export function registerCloudCommands(program: Command): void {
           visibility?: Visibility;
           update: boolean;
           method: MethodChoice;
+          format: "qcow2" | "raw";
           progress: boolean;
         },
       ) => {
         const bar = progressBar(o.progress);
+        const showSteps = o.progress || process.stderr.isTTY;
         const result = await runPush({
           image,
+          format: o.format,
+          onComposeProgress: showSteps
+            ? (message) => process.stderr.write(`compose: ${message}\n`)
+            : undefined,
           cloud: o.cloud,
           name: o.name,
           visibility: o.visibility,

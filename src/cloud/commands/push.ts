@@ -1,4 +1,8 @@
+import { statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { runCompose } from "../../compose/commands/compose.ts";
 import { MpmError } from "../../errors/mpm-error.ts";
 import type { GlanceImage, Visibility } from "../glance/glance-image.ts";
 import { type CloudTarget, openGlance } from "../glance/open-glance.ts";
@@ -7,8 +11,14 @@ import { describeLocalImage } from "../push/local-image.ts";
 import { chooseMethod, type MethodChoice, type UploadMethod, uploadImage } from "../push/upload-image.ts";
 
 export interface PushOptions extends CloudTarget {
-  /** The image file (compose's output; its `<image>.json` record supplies the properties). */
+  /**
+   * The image file (compose's output; its `<image>.json` record supplies the properties), or a package
+   * (directory, .mpm or installed name), which is composed first.
+   */
   readonly image: string;
+  /** Format a package is composed to before the push. */
+  readonly format?: "qcow2" | "raw" | undefined;
+  readonly onComposeProgress?: ((message: string) => void) | undefined;
   readonly name?: string | undefined;
   readonly visibility?: Visibility | undefined;
   /** Replace the image(s) of the same name: upload the new one first, then delete the old ones. */
@@ -25,7 +35,34 @@ export interface PushResult {
 }
 
 export async function runPush(options: PushOptions): Promise<PushResult> {
-  const local = await describeLocalImage(path.resolve(options.image));
+  const file = path.resolve(options.cwd ?? process.cwd(), options.image);
+  if (isImageFile(file)) return pushFile(file, options);
+  const work = await mkdtemp(path.join(tmpdir(), "mpm-push-"));
+  try {
+    const format = options.format ?? "qcow2";
+    const { image } = await runCompose({
+      target: options.image,
+      format,
+      output: path.join(work, `image.${format}`),
+      ...(options.onComposeProgress ? { onProgress: options.onComposeProgress } : {}),
+    });
+    return await pushFile(image.path, options);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** A regular file that is not a .mpm package: pushed as it is; anything else is a package to compose. */
+function isImageFile(file: string): boolean {
+  try {
+    return statSync(file).isFile() && !file.endsWith(".mpm");
+  } catch {
+    return false;
+  }
+}
+
+async function pushFile(file: string, options: PushOptions): Promise<PushResult> {
+  const local = await describeLocalImage(file);
   const name = options.name ?? defaultImageName(local);
   const { client, journal } = await openGlance(options);
   const previous = await client.list({ name });

@@ -14,9 +14,10 @@ export async function runRmi(options: RmiOptions): Promise<GlanceImage> {
     await client.delete(image.id);
   } catch (err) {
     if (err instanceof MpmError && err.code === "MPM_E_CLOUD_FORBIDDEN" && image.protected) {
+      const reason = String(err.details?.["reason"] ?? err.message);
       throw new MpmError(
         "MPM_E_CLOUD_PROTECTED",
-        `cannot delete image "${image.name}" (${image.id}): ${err.message}`,
+        `cannot delete image "${image.name}" (${image.id}); Glance says: ${reason}`,
         {
           hint: "unprotect it first (openstack image set --unprotected <id>) if it really should go",
           cause: err,

@@ -1,0 +1,84 @@
+import type { Socket } from "../../src/transport/connect.ts";
+import type { ShmChannel } from "../../src/transport/shm-channel.ts";
+
+export const median = (values: readonly number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+/** Round trips to run for one measurement: about budgetMs worth, at least 3. */
+export function iterationsFor(rttMs: number, budgetMs: number): number {
+  return Math.max(3, Math.min(5000, Math.round(budgetMs / Math.max(rttMs, 0.001))));
+}
+
+/** NetPIPE-style ping-pong on a socket that echoes: mean round-trip time in ms over n round trips. */
+export function pingPong(socket: Socket, payload: Buffer, n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let left = n;
+    let got = 0;
+    const start = performance.now();
+    const onData = (chunk: Buffer) => {
+      got += chunk.length;
+      if (got < payload.length) return;
+      got -= payload.length;
+      if (--left > 0) {
+        socket.write(payload);
+        return;
+      }
+      socket.off("data", onData);
+      socket.off("error", reject);
+      resolve((performance.now() - start) / n);
+    };
+    socket.on("data", onData);
+    socket.once("error", reject);
+    socket.write(payload);
+  });
+}
+
+/** netperf TCP_STREAM style: pushes total bytes one way and waits for the receiver's one-byte receipt; MB/s. */
+export async function stream(socket: Socket, total: number, chunkSize: number): Promise<number> {
+  const chunk = Buffer.alloc(chunkSize, 0x61);
+  const header = Buffer.alloc(8);
+  header.writeBigUInt64LE(BigInt(total));
+  const receipt = new Promise<void>((resolve) => socket.once("data", () => resolve()));
+  const start = performance.now();
+  socket.write(header);
+  for (let sent = 0; sent < total; sent += chunkSize) {
+    if (!socket.write(sent + chunkSize <= total ? chunk : chunk.subarray(0, total - sent))) {
+      await new Promise((resolve) => socket.once("drain", resolve));
+    }
+  }
+  await receipt;
+  return total / 1e6 / ((performance.now() - start) / 1000);
+}
+
+/**
+ * Ping-pong straight on a channel's rings, spinning without the event loop: the floor of what the
+ * shared-memory path costs, to compare with the socket API on top of it. Mean round trip in ms.
+ */
+export function rawPingPong(channel: ShmChannel, payload: Buffer, n: number): number {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    let sent = 0;
+    let got = 0;
+    while (got < payload.length) {
+      if (sent < payload.length) sent += channel.tx.write(sent === 0 ? payload : payload.subarray(sent));
+      got += channel.rx.read(payload.length - got)?.length ?? 0;
+    }
+  }
+  return (performance.now() - start) / n;
+}
+
+/** Single-thread memcpy bandwidth (Buffer.copy is memmove) over 64 MiB buffers, MB/s, best of repeats. */
+export function memcpyBandwidth(repeats: number): number {
+  const size = 64 << 20;
+  const a = Buffer.alloc(size, 1);
+  const b = Buffer.alloc(size, 2);
+  let best = 0;
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    a.copy(b);
+    best = Math.max(best, size / 1e6 / ((performance.now() - start) / 1000));
+  }
+  return best;
+}
