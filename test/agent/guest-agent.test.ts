@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { AgentClient } from "../../src/agent/client/agent-client.ts";
+import { runBaseFetch } from "../../src/base/commands/base-fetch.ts";
 import { runConformance } from "./conformance.ts";
 import { MPM } from "./start-agent.ts";
 
@@ -40,6 +41,8 @@ describe("the agent inside a composed guest", { timeout: 420_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "mpm-guest-agent-"));
     env = { ...process.env, MPM_ROOT: join(dir, "root") };
+    // Idempotent: fetched into the mpm cache once (kernel, busybox, and the node runtime the agent needs).
+    await runBaseFetch({ only: ["kernel", "busybox", "node"] });
     const image = join(dir, "probe.img");
     await run(MPM, ["compose", writeApp(dir), "--with", "httpserver", "-o", image], {
       env,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFile, rename, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readdir, readFile, rename, stat, truncate } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { makeElf } from "../helpers/make-elf.ts";
@@ -175,8 +176,8 @@ test("build runs the build hook with MPM_* variables and writes identical bytes 
   await assert.rejects(stat(path.join(dir, "f.mpm")));
 });
 
-test("install refuses a non-gzip file and a hostile archive, leaving the repository as it was", async (t) => {
-  const { dir, mpm } = await workspace(t);
+test("install refuses a non-gzip, a hostile and a truncated archive, leaving the repository as it was", async (t) => {
+  const { dir, root, mpm } = await workspace(t);
   await writeTree(dir, { "fake.mpm": "hello" });
   const fake = await mpm("install", "fake.mpm");
   assert.equal(fake.code, 2);
@@ -189,5 +190,15 @@ test("install refuses a non-gzip file and a hostile archive, leaving the reposit
   const evil = await mpm("install", "evil.mpm");
   assert.equal(evil.code, 2);
   assert.match(evil.stderr, /MPM_E_ARCHIVE_UNSAFE: .*'\.\.\/\.\.\/escape' contains '\.\.'/);
+  await writeTree(path.join(dir, "t"), {
+    "meta/package.yaml": "name: t\ntitle: T\nauthor: A\n",
+    blob: { text: randomBytes(200_000), mode: 0o644 },
+  });
+  assert.equal((await mpm("build", "t", "-o", "t.mpm")).code, 0);
+  await truncate(path.join(dir, "t.mpm"), 100_000);
+  const cut = await mpm("install", "t.mpm");
+  assert.equal(cut.code, 2);
+  assert.match(cut.stderr, /MPM_E_ARCHIVE_CORRUPT: .*t\.mpm is truncated or damaged/);
   assert.equal((await mpm("list")).stdout, "");
+  assert.deepEqual(await readdir(path.join(root, "store")), []);
 });
