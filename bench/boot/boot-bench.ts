@@ -7,7 +7,8 @@
 // (about 2 minutes, needs root and debootstrap) and cached under the mpm cache. Rounds are interleaved
 // (ours-microvm, ours-pc, baseline, ours-microvm, ...) so host noise hits every subject alike.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { mpmCacheDir } from "../../src/base/cache-dir.ts";
@@ -37,14 +38,20 @@ const accel = decideAccel("auto", facts).accel;
 
 function composeMemcached(): ComposedImage {
   if (values.image) return JSON.parse(readFileSync(`${values.image}.json`, "utf8")) as ComposedImage;
-  const out = join(mpmCacheDir(), "bench", "memcached.img");
-  mkdirSync(dirname(out), { recursive: true });
-  const mpm = join(repo, "bin", "mpm");
-  execFileSync(mpm, ["build", join(repo, "examples", "memcached")], { stdio: "inherit" });
-  execFileSync(mpm, ["compose", join(repo, "examples", "memcached"), "--format", "initrd", "--output", out], {
-    stdio: "inherit",
-  });
-  return JSON.parse(readFileSync(`${out}.json`, "utf8")) as ComposedImage;
+  // Built from a copy, so the example folder in the repository stays as it is.
+  const work = mkdtempSync(join(tmpdir(), "mpm-boot-bench-"));
+  try {
+    const pkg = join(work, "memcached");
+    cpSync(join(repo, "examples", "memcached"), pkg, { recursive: true });
+    const out = join(mpmCacheDir(), "bench", "memcached.initrd");
+    mkdirSync(dirname(out), { recursive: true });
+    const mpm = join(repo, "bin", "mpm");
+    execFileSync(mpm, ["build", pkg], { stdio: "inherit", cwd: work });
+    execFileSync(mpm, ["compose", pkg, "--format", "initrd", "--output", out], { stdio: "inherit" });
+    return JSON.parse(readFileSync(`${out}.json`, "utf8")) as ComposedImage;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 const image = composeMemcached();
@@ -102,7 +109,9 @@ const baseline: Subject = {
   ],
 };
 
-const subjects = [ours("microvm"), ours("pc"), baseline];
+// Ours on pc (mpm's default, and the baseline's machine) first, then on microvm for the machine choice.
+const subjects = [ours("pc"), ours("microvm"), baseline];
+const loadBefore = loadavg();
 const samples = new Map<string, BootSample[]>(subjects.map((s) => [s.name, []]));
 for (let round = 1; round <= rounds; round++) {
   for (const subject of subjects) {
@@ -139,22 +148,25 @@ const sizes = {
   baselineInitrdBytes: statSync(join(baselineDir, "initrd.cpio.gz")).size,
   kernelBytes: statSync(image.kernel!).size,
 };
+const loadAfter = loadavg();
 const result = {
   date: new Date().toISOString(),
   command: `node bench/boot/boot-bench.ts --rounds ${rounds} --memory ${memoryMiB}`,
   host: {
     accel,
-    cpus: (await import("node:os")).cpus().length,
+    cpus: cpus().length,
     qemu: execFileSync(qemu, ["--version"]).toString().split("\n")[0],
   },
+  // The host's load average (1, 5, 15 min) around the run: other work on the machine slows every subject.
+  loadAverage: { before: loadBefore, after: loadAfter },
   kernel: kernelVersion,
   memoryMiB,
   rounds,
   boot: stats,
   sizes,
   ratios: {
-    bootBaselineOverOursMicrovm: stats[2]!.readyMedian / stats[0]!.readyMedian,
-    bootBaselineOverOursPc: stats[2]!.readyMedian / stats[1]!.readyMedian,
+    bootBaselineOverOursPc: stats[2]!.readyMedian / stats[0]!.readyMedian,
+    bootBaselineOverOursMicrovm: stats[2]!.readyMedian / stats[1]!.readyMedian,
     diskOverOurs: sizes.baselineDiskBytes / sizes.oursImageBytes,
     compressedQcow2OverOurs: sizes.baselineCompressedQcow2Bytes / sizes.oursImageBytes,
   },

@@ -11,9 +11,18 @@ export type Composer = (
 /** Turns `mpm run`'s argument into an image: an existing image is used as is, a package is composed first. */
 export async function resolveRunTarget(
   target: string,
-  options: { readonly boot: string | undefined; readonly composer: Composer },
+  options: {
+    readonly boot: string | undefined;
+    readonly composer: Composer;
+    readonly onProgress?: ((message: string) => void) | undefined;
+  },
 ): Promise<ComposedImage> {
-  if (!isImageTarget(target)) return options.composer(target, { boot: options.boot });
+  if (!isImageTarget(target)) {
+    return options.composer(target, {
+      boot: options.boot,
+      ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    });
+  }
   const image = loadImageRecord(target);
   if (options.boot !== undefined && options.boot !== image.bootConfig) {
     throw new MpmError(

@@ -113,7 +113,17 @@ export class ShmSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.#pending.push({ chunk, offset: 0, done });
+    // Like net.Socket's direct write to the kernel: copy into the ring at once when nothing waits ahead,
+    // so a bulk writer is not held to one chunk per event-loop turn.
+    const channel = this.#channel;
+    const n = channel && this.#pending.length === 0 ? channel.tx.write(chunk) : 0;
+    this.bytesWritten += n;
+    if (channel && n === chunk.length) {
+      this.#poller?.kick();
+      done();
+      return;
+    }
+    this.#pending.push({ chunk, offset: n, done });
     this.#poller?.kick();
   }
 

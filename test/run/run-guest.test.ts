@@ -32,14 +32,12 @@ test("mpm run boots the image, applies run-time overrides and exits with the app
   assert.match(result.stderr, /KVM not used .*TCG|^$/);
 });
 
-test("--command replaces the stored command line", async () => {
-  const result = await mpm(
-    ["run", `${image.path}.json`, "--command", "/app/main.sh one two", "--env", "CODE=0"],
-    {
-      env: { MPM_ROOT: dir },
-      timeoutMs: BOOT_MS,
-    },
-  );
+test("--command replaces the stored command line (on the microvm machine)", async () => {
+  const args = ["--command", "/app/main.sh one two", "--env", "CODE=0", "--machine", "microvm"];
+  const result = await mpm(["run", `${image.path}.json`, ...args], {
+    env: { MPM_ROOT: dir },
+    timeoutMs: BOOT_MS,
+  });
   assert.equal(result.status, 0, result.stderr + result.stdout);
   assert.match(result.stdout, /who=image host=probe opt= args=one two/);
 });
@@ -71,15 +69,21 @@ test("a detached guest serves through its forwarded port, shows in ps and logs, 
       .catch(() => "");
     if (!body) await sleep(500);
   }
-  assert.equal(body, "served by web\n");
   const logs = await mpm(["logs", "web"], { env });
+  assert.equal(body, "served by web\n", logs.stdout);
   assert.match(logs.stdout, /mpm-guest: app-start/);
 
   const taken = await mpm(["run", image.path, "-d", "--name", "web"], { env });
   assert.equal(taken.status, 2);
   assert.match(taken.stderr, /MPM_E_GUEST_NAME_TAKEN/);
 
+  // `logs -f` follows the console until the guest stops.
+  const following = mpm(["logs", "web", "--follow"], { env, timeoutMs: 60_000 });
+  await sleep(1000);
   const stopped = await mpm(["stop", "web"], { env });
+  const followed = await following;
+  assert.equal(followed.status, 0, followed.stderr);
+  assert.match(followed.stdout, /mpm-guest: app-start/);
   assert.equal(stopped.status, 0, stopped.stderr);
   assert.equal((await mpm(["ps"], { env })).stdout, "NAME  PID  PACKAGE  PORTS  UP\n");
 });
@@ -98,4 +102,26 @@ test("a guest whose kernel panics ends QEMU and is reported as an error", async 
     result.stderr,
     /MPM_E_GUEST_DIED: guest probe stopped without reporting an exit status \(the kernel panicked: Kernel panic - not syncing: /,
   );
+});
+
+test("--shm gives the guest an ivshmem-plain PCI device backed by /dev/shm", async (t) => {
+  const name = `mpm-test-${process.pid}`;
+  t.after(() => rmSync(`/dev/shm/${name}`, { force: true }));
+  const result = await mpm(
+    [
+      "run",
+      image.path,
+      "--shm",
+      `${name}:1M`,
+      "--command",
+      "/bin/sh -c 'cat /sys/bus/pci/devices/*/vendor /sys/bus/pci/devices/*/device'",
+      "--timeout",
+      "120",
+    ],
+    { env: { MPM_ROOT: dir }, timeoutMs: BOOT_MS },
+  );
+  assert.equal(result.status, 0, result.stderr + result.stdout);
+  // Red Hat's vendor id and the ivshmem device id.
+  assert.match(result.stdout, /^0x1af4\r?$/m);
+  assert.match(result.stdout, /^0x1110\r?$/m);
 });

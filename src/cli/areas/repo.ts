@@ -1,6 +1,6 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { parseRequirementText } from "../../package/manifest.ts";
+import { normalizeVersion, parseRequirementText } from "../../package/manifest.ts";
 import { formatDescribe, runDescribe } from "../../repo/commands/describe.ts";
 import { runInstall } from "../../repo/commands/install.ts";
 import { formatPackageTable, runList } from "../../repo/commands/list.ts";
@@ -55,7 +55,10 @@ export function registerRepoCommands(program: Command): void {
     .argument("<name[@version]>", "package name, optionally one exact version")
     .action(async (spec: string) => {
       const { name, range } = parseRequirementText(spec);
-      const removed = await runRemove({ name, version: range === "*" ? undefined : range });
+      const removed = await runRemove({
+        name,
+        version: range === "*" ? undefined : (normalizeVersion(range) ?? range),
+      });
       for (const p of removed) out(`removed ${p.name} ${p.version}\n`);
     });
 

@@ -21,6 +21,12 @@ function notice(line: string): void {
   process.stderr.write(`mpm: ${line}\n`);
 }
 
+/** Compose progress on stderr, only on a terminal or when asked (keeps piped and test output clean). */
+function progressReporter(asked: boolean | undefined): { onProgress?: (message: string) => void } {
+  if (!asked && !process.stderr.isTTY) return {};
+  return { onProgress: (message) => process.stderr.write(`mpm: ${message}\n`) };
+}
+
 /** SIGINT/SIGTERM stop the guest instead of leaving QEMU behind. */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
@@ -42,6 +48,7 @@ interface RunFlags {
   machine?: string;
   shm: string[];
   timeout?: string;
+  progress?: boolean;
 }
 
 /** Registers run, ps, logs, stop and test. Each parses argv into typed options and calls its run(). */
@@ -73,6 +80,7 @@ export function registerRunCommands(program: Command): void {
       [],
     )
     .option("--timeout <seconds>", "stop the guest and fail after this long (foreground only)")
+    .option("--progress", "show compose progress even when stderr is not a terminal")
     .action(async (target: string, flags: RunFlags) => {
       const result = await run({
         target,
@@ -92,6 +100,7 @@ export function registerRunCommands(program: Command): void {
           ? { timeoutSeconds: parseTimeoutSeconds(flags.timeout, "--timeout") }
           : {}),
         notice,
+        ...progressReporter(flags.progress),
         signal: interruptSignal(),
       });
       if (result.guest !== undefined) {
@@ -136,6 +145,7 @@ export function registerRunCommands(program: Command): void {
     .option("-m, --memory <size>", "guest memory in MiB; default: the image's minimum")
     .option("--boot-timeout <seconds>", "how long the application may take to start", "180")
     .option("--hook-timeout <seconds>", "how long the test hook may run", "120")
+    .option("--progress", "show compose progress even when stderr is not a terminal")
     .action(async (target: string, flags: TestFlags) => {
       const result = await testPackage({
         target,
@@ -146,6 +156,7 @@ export function registerRunCommands(program: Command): void {
         hookTimeoutSeconds: parseTimeoutSeconds(flags.hookTimeout, "--hook-timeout"),
         output: process.stdout,
         notice,
+        ...progressReporter(flags.progress),
       });
       process.stderr.write(`mpm: test of ${result.package} passed (${result.seconds.toFixed(1)} s)\n`);
     });
@@ -157,4 +168,5 @@ interface TestFlags {
   memory?: string;
   bootTimeout: string;
   hookTimeout: string;
+  progress?: boolean;
 }

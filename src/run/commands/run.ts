@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MpmError } from "../../errors/mpm-error.ts";
 import type { ComposedImage } from "../../image/composed-image.ts";
 import { composeForRun } from "../compose-for-run.ts";
 import { launchDetached } from "../guests/detached.ts";
@@ -46,6 +47,8 @@ export interface RunOptions {
   readonly root?: string;
   /** Foreground only: where the console goes (stdout by default). */
   readonly console?: NodeJS.WritableStream;
+  /** Progress of long steps (composing a package); the CLI shows it on a terminal or with --progress. */
+  readonly onProgress?: (message: string) => void;
   /** One-line notices for the user (the accelerator fallback). */
   readonly notice?: (line: string) => void;
   readonly signal?: AbortSignal;
@@ -70,7 +73,17 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const image = await resolveRunTarget(options.target, {
     boot: options.boot,
     composer: options.composer ?? composeForRun,
+    onProgress: options.onProgress,
   });
+  if (options.machine === "microvm" && image.format !== "initrd") {
+    throw new MpmError(
+      "MPM_E_BAD_RUN_OPTION",
+      `--machine microvm cannot boot the ${image.format} image ${image.path}`,
+      {
+        hint: "microvm has no BIOS to boot disks: use --machine pc, or compose with --format initrd",
+      },
+    );
+  }
   const ports = await claimHostPorts(options.ports ?? []);
   const facts = readHostFacts();
   const decision = decideAccel(options.accel ?? "auto", facts);

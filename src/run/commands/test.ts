@@ -25,6 +25,8 @@ export interface TestOptions {
   /** Receives the hook's output (and the console's tail when it fails). */
   readonly output?: NodeJS.WritableStream;
   readonly notice?: (line: string) => void;
+  /** Progress of composing the package. */
+  readonly onProgress?: (message: string) => void;
   readonly composer?: Composer;
 }
 
@@ -41,7 +43,10 @@ export async function testPackage(options: TestOptions): Promise<TestResult> {
   const packageDir = resolve(options.target);
   const hook = findTestHook(packageDir);
   const composer = options.composer ?? composeForRun;
-  const image = await composer(packageDir, { boot: options.boot });
+  const image = await composer(packageDir, {
+    boot: options.boot,
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+  });
   const name = `test-${image.package.name.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-")}-${process.pid}`.slice(
     0,
     63,
