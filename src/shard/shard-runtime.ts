@@ -5,6 +5,9 @@ import { compiledHandler, type Handler, namedHandler } from "./handler-registry.
 import { SpscRing } from "./spsc-ring.ts";
 import type { Topology } from "./topology.ts";
 
+/** Longest an idle shard sleeps before looking at its rings again, even without a doorbell ring. */
+const IDLE_RECHECK_MS = 50;
+
 /** Messages handled per incoming ring before yielding to the event loop (keeps sockets served under load). */
 const DRAIN_BATCH = 512;
 
@@ -219,7 +222,10 @@ export class ShardRuntime {
       this.scheduleDrain();
       return;
     }
-    const wait = waitAsync(this.doorbells, this.id, seen);
+    // The timeout is a safety net: on a heavily loaded machine a forwarded request twice waited over 30 s
+    // for its reply (cause not found; a lost wake-up is suspected), so an idle shard re-checks its rings
+    // at least every 50 ms.
+    const wait = waitAsync(this.doorbells, this.id, seen, IDLE_RECHECK_MS);
     if (wait.async) {
       (wait.value as Promise<unknown>).then(() => {
         this.traffic.wakeups++;
@@ -291,7 +297,12 @@ function sourceOf(fn: (arg: never) => unknown): string {
 /** Atomics.waitAsync (ES2024; the project's type library is ES2023). */
 const waitAsync = (
   Atomics as unknown as {
-    waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<unknown> | string };
+    waitAsync(
+      a: Int32Array,
+      i: number,
+      v: number,
+      timeoutMs: number,
+    ): { async: boolean; value: Promise<unknown> | string };
   }
 ).waitAsync;
 
