@@ -59,10 +59,12 @@ export async function layerFor(tree: FileTree, cacheDir: string): Promise<Layer>
 
 /**
  * Guest RAM an initramfs needs: the kernel holds the compressed image and the unpacked files at once, plus
- * ~150 MB for the kernel and the application (measured with node's 94 MB cpio: 42 MB lz4-compressed it
- * booted in 320 MB; uncompressed it failed at 320 MB and booted at 384 MB). Rounded up to 32 MiB, >= 128 MiB.
+ * the kernel's own ~200 MB of headroom, and the unpacked files must fit the rootfs tmpfs (half of RAM).
+ * Measured with the Node.js app (117 MB unpacked, 45 MB gzip'd): 320 MB fails with "No space left on
+ * device" while unpacking, 384 MB boots. Rounded up to 32 MiB, at least 128 MiB.
  */
 export function minMemoryMiB(rawBytes: number, compressedBytes: number): number {
-  const mib = (rawBytes + compressedBytes) / 2 ** 20 + 150;
-  return Math.max(128, Math.ceil(mib / 32) * 32);
+  const mib = 2 ** 20;
+  const needed = Math.max((rawBytes + compressedBytes) / mib + 200, (2 * rawBytes) / mib + 64);
+  return Math.max(128, Math.ceil(needed / 32) * 32);
 }

@@ -71,6 +71,10 @@ valid_name() {
       ;;
   esac
 }
+if [ ! -f /etc/mpm/image.json ]; then
+  # The configuration is the last layer unpacked; without it the initramfs did not fit in RAM.
+  say "the image configuration is missing: the initramfs did not unpack completely; give the guest more memory"
+fi
 apply /etc/mpm/image.json "image configuration"
 fwcfg=/sys/firmware/qemu_fw_cfg/by_name/opt/mpm/run.json/raw
 if [ -f "$fwcfg" ]; then

@@ -104,10 +104,8 @@ export function qcow2Metadata(layout: Qcow2Layout): Buffer {
   return meta;
 }
 
-function isZero(buf: Buffer): boolean {
-  for (let i = 0; i < buf.length; i += 8) if (buf.readBigUInt64LE(i) !== 0n) return false;
-  return true;
-}
+const ZERO_CLUSTER = Buffer.alloc(CLUSTER);
+const SCAN_CLUSTERS = 64;
 
 /**
  * Converts a raw disk image file to QCOW2 (version 3, 64 KiB clusters, sparse), our own code rather than
@@ -118,13 +116,17 @@ export async function writeQcow2FromRaw(rawPath: string, outPath: string): Promi
   const out = await open(outPath, "w");
   try {
     const virtualSize = (await raw.stat()).size;
-    const buf = Buffer.alloc(CLUSTER);
+    // Scan in 4 MiB reads (one await per 64 KiB cluster made the scan of a 700 MiB disk take 5 s).
+    const chunk = Buffer.alloc(SCAN_CLUSTERS * CLUSTER);
     const nonZero: number[] = [];
-    for (let c = 0; c * CLUSTER < virtualSize; c++) {
-      buf.fill(0);
-      await raw.read(buf, 0, CLUSTER, c * CLUSTER);
-      if (!isZero(buf)) nonZero.push(c);
+    for (let first = 0; first * CLUSTER < virtualSize; first += SCAN_CLUSTERS) {
+      chunk.fill(0);
+      await raw.read(chunk, 0, chunk.length, first * CLUSTER);
+      for (let i = 0; i < SCAN_CLUSTERS && (first + i) * CLUSTER < virtualSize; i++) {
+        if (!chunk.subarray(i * CLUSTER, (i + 1) * CLUSTER).equals(ZERO_CLUSTER)) nonZero.push(first + i);
+      }
     }
+    const buf = Buffer.alloc(CLUSTER);
     const layout = planQcow2(virtualSize, nonZero);
     await out.write(qcow2Metadata(layout), 0, undefined, 0);
     for (const [cluster, offset] of layout.dataOffsets) {

@@ -96,9 +96,9 @@ test("KVM uses the host CPU; the TSC hint is only for microvm under TCG", () => 
 test("a detached guest writes its console to a file", () => {
   const args = buildQemuArgs({
     ...initrdPlan,
-    serial: { kind: "file", path: "/root/.mpm/guests/a/console.log" },
+    serial: { kind: "file", path: "/home/u/.mpm/guests/a/console.log" },
   });
-  assert.deepEqual(values(args, "-serial"), ["file:/root/.mpm/guests/a/console.log"]);
+  assert.deepEqual(values(args, "-serial"), ["file:/home/u/.mpm/guests/a/console.log"]);
 });
 
 test("an initrd plan without a kernel is refused with the image named", () => {

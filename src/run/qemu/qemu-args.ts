@@ -41,9 +41,10 @@ export interface QemuPlan {
 
 /**
  * The machine for every format is `pc`. microvm can boot initrd images too (--machine microvm), but on
- * the busy 2-core TCG host it was not faster: boot to memcached's first answer, median of 5, was
- * 13.4 s (microvm) against 10.5 s (pc), and 16.6 s against 13.8 s in a second run (bench/boot), and its
- * clock needs a TSC hint that the kernel's watchdog then distrusts under load. Disks need a BIOS anyway.
+ * the busy 2-core TCG host it was not reliably faster: boot to memcached's first answer, median of 5,
+ * was 13.4 s (microvm) against 10.5 s (pc) and 16.6 s against 13.8 s under heavy load, 6.1 s against
+ * 6.8 s in a quieter run (bench/boot); and its clock needs a TSC hint that the kernel's watchdog then
+ * distrusts under load. Disks need a BIOS anyway.
  */
 export function defaultMachine(_format: ImageFormat): Machine {
   return "pc";
