@@ -11,6 +11,7 @@ import { readRofs } from "../../src/image/rofs/rofs-reader.ts";
 import { listContentFiles } from "../../src/package/content-files.ts";
 import { openLocalRepository } from "../../src/repo/local-repository.ts";
 import { makePackage, tempDir } from "../helpers/package-fixture.ts";
+import { serveFolder } from "../helpers/static-server.ts";
 import { initramfsFiles, mpm } from "./mpm-compose.ts";
 
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -224,4 +225,38 @@ test("bad input: conflicting files, unknown package, no base, --size too small, 
     2,
   );
   await assertFails(["compose", app, "--format", "vmdk"], "MPM_E_COMPOSE_INPUT", 2);
+});
+
+test("compose --pull fetches a missing dependency from a remote; without it the missing package is named", async (t) => {
+  const served = join(work.dir, "served");
+  await mkdir(served);
+  const remoteDep = await makePackage(join(work.dir, "remote-src"), {
+    name: "com.example.remote",
+    files: { "etc/remote.conf": "from remote\n" },
+  });
+  await writeMpm(remoteDep, await listContentFiles(remoteDep), join(served, "com.example.remote-1.0.0.mpm"));
+  const server = await serveFolder(served);
+  t.after(() => server.close());
+  const pullEnv = { MPM_ROOT: join(work.dir, "pull-repo") };
+  assert.equal((await mpm(["repo", "index", served], pullEnv)).code, 0);
+  assert.equal((await mpm(["repo", "add", "origin", server.url], pullEnv)).code, 0);
+  const consumer = await makePackage(join(work.dir, "consumer-src"), {
+    name: "com.example.consumer",
+    require: ["com.example.remote@^1"],
+    runYaml: RUN_YAML,
+    files: { "app/hello.sh": { text: "#!/bin/sh\ncat /etc/remote.conf\n", mode: 0o755 } },
+  });
+  const output = join(work.dir, "consumer.initrd");
+
+  const refused = await mpm(["compose", consumer, "-o", output], pullEnv);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /com\.example\.remote/);
+  assert.equal(await readFile(output).catch(() => undefined), undefined, "no image on failure");
+
+  const pulled = await mpm(["compose", consumer, "-o", output, "--pull"], pullEnv);
+  assert.equal(pulled.code, 0, pulled.stderr);
+  const files = initramfsFiles(await readFile(output));
+  assert.equal(files.get("/etc/remote.conf")?.toString(), "from remote\n");
+  const listed = await mpm(["list"], pullEnv);
+  assert.match(listed.stdout, /com\.example\.remote\s+1\.0\.0/);
 });

@@ -110,6 +110,7 @@ interface ComposeFlags {
   kernel?: string;
   loader?: string;
   allowOverwrite?: boolean;
+  pull?: boolean;
   base?: string;
   cloud?: string;
   progress?: boolean;
@@ -138,6 +139,7 @@ function registerCompose(program: Command): void {
     )
     .option("--loader <file>", "OSv loader.img (required for --format osv)")
     .option("--allow-overwrite", "let later packages replace files of earlier ones instead of failing")
+    .option("--pull", "first fetch missing packages and dependencies from the remote repositories")
     .option(
       "--base <image>",
       "add the packages to this image: glance:<name or id>, or a raw/qcow2 file mpm composed",
@@ -165,6 +167,7 @@ function registerCompose(program: Command): void {
         env: parseEnv(flags.env),
         opts,
         allowOverwrite: flags.allowOverwrite === true,
+        pull: flags.pull === true,
         ...(flags.output ? { output: flags.output } : {}),
         ...(flags.size ? { size: flags.size } : {}),
         ...(flags.boot ? { boot: flags.boot } : {}),

@@ -21,6 +21,7 @@ import { fileDigest, writeImageAtomic, writeSidecar } from "../image-file.ts";
 import { buildInitramfs } from "../initramfs.ts";
 import { type ComposeSet, loadComposeSet } from "../load-target.ts";
 import { mergeTrees, packageTree } from "../merge-packages.ts";
+import { pullMissing } from "../pull-missing.ts";
 import { parseSize } from "../size.ts";
 
 export const IMAGE_FORMATS: readonly ImageFormat[] = ["initrd", "raw", "qcow2", "osv"];
@@ -57,6 +58,8 @@ export interface ComposeOptions {
   readonly cloud?: string;
   /** Extra packages below the application (`httpserver`, or package folders), e.g. the REST agent. */
   readonly with?: readonly string[];
+  /** Fetch what the local repository lacks from the remote repositories first (`mpm pull`). */
+  readonly pull?: boolean;
   readonly repoRoot?: string;
   readonly cacheDir?: string;
   readonly onProgress?: (message: string) => void;
@@ -129,6 +132,9 @@ async function composeOnBase(
   base: ComposeBase | undefined,
 ): Promise<ComposeResult> {
   const progress = options.onProgress;
+  if (options.pull) {
+    await pullMissing({ target: options.target, repoRoot: options.repoRoot, onProgress: progress });
+  }
   const repo = await openLocalRepository(options.repoRoot ? { root: options.repoRoot } : {});
   progress?.(`resolving ${options.target}`);
   const loaded = await loadComposeSet(options.target, repo);
