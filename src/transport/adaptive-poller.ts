@@ -3,6 +3,21 @@ export interface PollerOptions {
   readonly spinMs?: number;
   /** Longest sleep between polls once idle, in ms (the sleep doubles from 1 ms up to this). */
   readonly maxSleepMs?: number;
+  /**
+   * With a doorbell (peers on one kernel), longest single futex wait in ms before stepping again anyway
+   * (heartbeats, peer-death checks); default 50.
+   */
+  readonly futexTimeoutMs?: number;
+}
+
+/** A futex doorbell the poller sleeps on instead of timers, when the peer can ring it (same kernel). */
+export interface Doorbell {
+  capable(): boolean;
+  /** The doorbell's sequence, read before announcing sleep. */
+  seq(): number;
+  setSleeping(sleeping: boolean): void;
+  /** Waits off the main thread while the doorbell reads seq, at most timeoutMs. */
+  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): void;
 }
 
 /**
@@ -11,6 +26,10 @@ export interface PollerOptions {
  * moved within the last spinMs, then sleeping 1, 2, 4... up to maxSleepMs. A ping-pong peer answers well
  * within the spin window, so latency stays at the turn time; an idle connection costs a wake-up every
  * maxSleepMs. kick() (a local write) returns to spinning at once.
+ *
+ * With a doorbell whose peer shares this kernel, the idle phase is a futex wait in the thread pool instead
+ * (bounded by futexTimeoutMs): announce sleep, step once more (so a write that raced the announcement is not
+ * missed), then wait; the peer's futex_wake brings this side back within a scheduler wake-up.
  */
 export class AdaptivePoller {
   readonly #step: () => boolean;
@@ -22,9 +41,20 @@ export class AdaptivePoller {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #running = false;
+  readonly #doorbell: Doorbell | undefined;
+  readonly #futexTimeoutMs: number;
+  /** Announced sleep on the doorbell: a wait is (or is about to be) outstanding. */
+  #asleep = false;
+  #waiting = false;
+  /** Futex waits that a peer's wake-up ended (exposed for tests and benchmarks). */
+  futexWakeups = 0;
+  /** Futex waits started. */
+  futexWaits = 0;
 
-  constructor(step: () => boolean, options: PollerOptions = {}) {
+  constructor(step: () => boolean, options: PollerOptions = {}, doorbell?: Doorbell) {
     this.#step = step;
+    this.#doorbell = doorbell;
+    this.#futexTimeoutMs = options.futexTimeoutMs ?? 50;
     this.#spinMs = options.spinMs ?? 2;
     this.#maxSleepMs = options.maxSleepMs ?? 4;
   }
@@ -38,6 +68,7 @@ export class AdaptivePoller {
     if (this.#stopped) return;
     this.#lastActive = performance.now();
     this.#sleepMs = 0;
+    this.#wake();
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -47,6 +78,7 @@ export class AdaptivePoller {
 
   stop(): void {
     this.#stopped = true;
+    this.#wake();
     if (this.#immediate) clearImmediate(this.#immediate);
     if (this.#timer) clearTimeout(this.#timer);
     this.#immediate = undefined;
@@ -68,11 +100,46 @@ export class AdaptivePoller {
     }
     if (now - this.#lastActive < this.#spinMs) {
       this.#immediate = setImmediate(this.#run);
+    } else if (this.#doorbell?.capable()) {
+      this.#sleepOnDoorbell(this.#doorbell);
     } else {
       this.#sleepMs = Math.min(this.#maxSleepMs, Math.max(1, this.#sleepMs * 2));
       this.#timer = setTimeout(this.#run, this.#sleepMs);
     }
   };
+
+  #sleepOnDoorbell(doorbell: Doorbell): void {
+    const seq = doorbell.seq();
+    doorbell.setSleeping(true);
+    this.#asleep = true;
+    this.#running = true;
+    const worked = this.#step();
+    this.#running = false;
+    if (this.#stopped) return;
+    if (worked || !this.#asleep) {
+      this.#wake();
+      this.#lastActive = performance.now();
+      this.#schedule();
+      return;
+    }
+    if (this.#waiting) return; // an earlier wait is still out; a wake-up reaches it on the same word
+    this.#waiting = true;
+    this.futexWaits++;
+    doorbell.sleep(seq, this.#futexTimeoutMs, (woken) => {
+      this.#waiting = false;
+      if (woken) this.futexWakeups++;
+      if (this.#stopped || !this.#asleep) return;
+      this.#wake();
+      if (woken) this.#lastActive = performance.now();
+      this.#schedule();
+    });
+  }
+
+  #wake(): void {
+    if (!this.#asleep) return;
+    this.#asleep = false;
+    this.#doorbell?.setSleeping(false);
+  }
 
   #schedule(): void {
     if (this.#stopped || this.#running || this.#immediate || this.#timer) return;

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { ByteRing } from "./byte-ring.ts";
+import { shmAddon } from "./native/shm-addon.ts";
 import { SLOT_STATE, slotOffsets } from "./region-layout.ts";
 import type { ShmRegion } from "./shm-region.ts";
 
@@ -12,7 +14,30 @@ export interface LivenessOptions {
 }
 
 const CONTROL = { state: 0, generation: 1, closes: 2 } as const;
-const BEAT = { counter: 0, closed: 1 } as const;
+/**
+ * Words of a side's line: heartbeat counter, closed flag, and the doorbell this side sleeps on (a sequence
+ * the peer bumps after every ring change), the flag saying it sleeps, and the id of the kernel it runs on.
+ */
+const BEAT = { counter: 0, closed: 1, doorbell: 2, sleeping: 3, host: 4 } as const;
+
+let hostIdCache: number | undefined;
+/**
+ * A non-zero 32-bit id of the running kernel (a hash of its boot id). A futex only reaches waiters on the
+ * same kernel: two sides with equal ids are processes on one host; a guest and its host, or two guests,
+ * differ, and keep polling.
+ */
+export function hostId(): number {
+  if (hostIdCache !== undefined) return hostIdCache;
+  let hash = 0x811c9dc5;
+  try {
+    for (const byte of readFileSync("/proc/sys/kernel/random/boot_id"))
+      hash = Math.imul(hash ^ byte, 0x01000193);
+  } catch {
+    hash = 0; // no boot id: never use the futex
+  }
+  hostIdCache = hash === 0 ? 0 : hash | 1;
+  return hostIdCache;
+}
 
 /**
  * One side of a connection slot: the ring it writes, the ring it reads, its heartbeat and close flag.
@@ -52,6 +77,43 @@ export class ShmChannel {
     this.#peer = (base + off.heartbeat[side === 0 ? 1 : 0]) / 4;
     this.#heartbeatMs = options.heartbeatMs ?? 50;
     this.#deadAfterMs = options.deadAfterMs ?? 2000;
+    Atomics.store(this.#words, this.#mine + BEAT.host, hostId());
+  }
+
+  /** True when the peer runs on this kernel, so a futex wake from it reaches this side (and back). */
+  futexCapable(): boolean {
+    const mine = hostId();
+    return mine !== 0 && Atomics.load(this.#words, this.#peer + BEAT.host) === mine;
+  }
+
+  /** This side's doorbell sequence, read before announcing sleep. */
+  doorbell(): number {
+    return Atomics.load(this.#words, this.#mine + BEAT.doorbell);
+  }
+
+  /** Announces (or withdraws) that this side is about to sleep on its doorbell. */
+  setSleeping(sleeping: boolean): void {
+    Atomics.store(this.#words, this.#mine + BEAT.sleeping, sleeping ? 1 : 0);
+  }
+
+  /**
+   * Sleeps in the thread pool until the peer rings this side's doorbell or timeoutMs passes, if the
+   * doorbell still reads seq; done(true) when a wake-up ended the wait.
+   */
+  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): void {
+    shmAddon().futexWait(this.region.buffer, (this.#mine + BEAT.doorbell) * 4, seq, timeoutMs, done);
+  }
+
+  /**
+   * Tells the peer that a ring or flag changed: bumps its doorbell, and makes the futex_wake system call
+   * only when the peer said it sleeps (and shares this kernel). Returns true when a wake-up was sent.
+   */
+  ring(): boolean {
+    if (this.region.buffer.byteLength === 0) return false; // unmapped
+    Atomics.add(this.#words, this.#peer + BEAT.doorbell, 1);
+    if (Atomics.load(this.#words, this.#peer + BEAT.sleeping) === 0 || !this.futexCapable()) return false;
+    shmAddon().futexWake(this.region.buffer, (this.#peer + BEAT.doorbell) * 4);
+    return true;
   }
 
   get deadAfterMs(): number {
@@ -83,6 +145,7 @@ export class ShmChannel {
   /** Says "no more bytes from me" (after the last write reached the ring). */
   markClosed(): void {
     Atomics.store(this.#words, this.#mine + BEAT.closed, 1);
+    this.ring();
   }
 
   /**

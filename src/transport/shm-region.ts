@@ -24,11 +24,12 @@ export class ShmRegion {
   readonly words: Int32Array;
   readonly bytes: Uint8Array;
   readonly slotSize: number;
-  readonly #buffer: ArrayBuffer;
+  /** The mapping itself (the futex calls address words of it). */
+  readonly buffer: ArrayBuffer;
 
   private constructor(path: string, buffer: ArrayBuffer, geometry: Geometry) {
     this.path = path;
-    this.#buffer = buffer;
+    this.buffer = buffer;
     this.words = new Int32Array(buffer);
     this.bytes = new Uint8Array(buffer);
     this.geometry = geometry;
@@ -83,7 +84,7 @@ export class ShmRegion {
 
   /** Unmaps the region; views taken from it become detached and unusable. */
   close(): void {
-    if (this.#buffer.byteLength > 0) shmAddon().unmap(this.#buffer);
+    if (this.buffer.byteLength > 0) shmAddon().unmap(this.buffer);
   }
 }
 

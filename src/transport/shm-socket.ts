@@ -63,7 +63,12 @@ export class ShmSocket extends Duplex {
     this.#channel = channel;
     Object.assign(this, ends);
     this.connecting = false;
-    this.#poller = new AdaptivePoller(this.#step, this.#pollerOptions);
+    this.#poller = new AdaptivePoller(this.#step, this.#pollerOptions, {
+      capable: () => channel.futexCapable(),
+      seq: () => channel.doorbell(),
+      setSleeping: (sleeping) => channel.setSleeping(sleeping),
+      sleep: (seq, timeoutMs, done) => channel.sleep(seq, timeoutMs, done),
+    });
     this.#poller.start();
     this.emit("connect");
     this.emit("ready");
@@ -72,6 +77,11 @@ export class ShmSocket extends Duplex {
   /** The shared-memory channel under this socket, once connected (the verbs API reaches the slot's heaps). */
   get channel(): ShmChannel | undefined {
     return this.#channel;
+  }
+
+  /** Futex waits this socket made and how many a peer's wake-up ended (0 when polling, as over ivshmem). */
+  get wakeups(): { waits: number; woken: number } {
+    return { waits: this.#poller?.futexWaits ?? 0, woken: this.#poller?.futexWakeups ?? 0 };
   }
 
   get transport(): "shm" {
@@ -118,6 +128,7 @@ export class ShmSocket extends Duplex {
     const channel = this.#channel;
     const n = channel && this.#pending.length === 0 ? channel.tx.write(chunk) : 0;
     this.bytesWritten += n;
+    if (n > 0) channel!.ring();
     if (channel && n === chunk.length) {
       this.#poller?.kick();
       done();
@@ -151,6 +162,8 @@ export class ShmSocket extends Duplex {
     channel.beat(now);
     const wrote = this.#flush(channel);
     const read = this.#wantRead && !this.#eof ? this.#drain(channel) : false;
+    // The peer may sleep waiting for these bytes (wrote) or for the room they left (read).
+    if (wrote || read) channel.ring();
     if (wrote || read) this.#touch();
     // A peer that said goodbye may leave; only one we still wait for (or write to) must stay alive.
     const waiting = (!this.#eof && !channel.peerClosed()) || this.#pending.length > 0;

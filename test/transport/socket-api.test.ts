@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { connect } from "../../src/transport/connect.ts";
@@ -33,6 +33,40 @@ describe("socket-style API between two processes", () => {
     const echoed = await within(collect(socket), 20000, "echo over shm");
     assert.equal(echoed.length, data.length);
     assert.ok(echoed.equals(data), "echoed bytes differ from the bytes sent");
+  });
+
+  it("wakes a sleeping reader through the futex doorbell when the writer is another process", async () => {
+    // The server process writes a stamp every 100 ms; between stamps this side has long stopped spinning
+    // and sleeps in a futex wait, so each stamp must reach it through the writer's futex_wake.
+    const shm = `${dirs.shm}-ticker`;
+    const ticker = startPeer(["ticker-server", shm]);
+    try {
+      const tickerPort = ((await ticker.next()) as { port: number }).port;
+      const socket = connect({
+        port: tickerPort,
+        host: "127.0.0.1",
+        routes: new RouteTable([{ address: `127.0.0.1:${tickerPort}`, shm }]),
+      });
+      assert.ok(socket instanceof ShmSocket);
+      const delays: number[] = [];
+      let rest = "";
+      socket.on("data", (d: Buffer) => {
+        const now = performance.timeOrigin + performance.now();
+        const lines = (rest + String(d)).split("\n");
+        rest = lines.pop()!;
+        for (const line of lines) delays.push(now - Number(line));
+      });
+      await within(new Promise((resolve) => socket.on("end", resolve)), 15000, "ticks");
+      assert.equal(delays.length, 10);
+      for (const delay of delays) assert.ok(delay < 1000, `a tick took ${delay.toFixed(1)} ms to arrive`);
+      const { waits, woken } = socket.wakeups;
+      assert.ok(waits > 0, "the reader never slept on the doorbell");
+      assert.ok(woken >= 3, `only ${woken} of 10 ticks woke the reader through the futex`);
+      socket.destroy();
+    } finally {
+      await ticker.stop();
+      rmSync(shm, { force: true });
+    }
   });
 
   it("falls back to TCP for an address without a route, with the same application code", async () => {

@@ -6,10 +6,21 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MpmError } from "../../errors/mpm-error.ts";
 
-/** The native surface: map a file into an ArrayBuffer, and unmap it (detaching the buffer). */
+/**
+ * The native surface: map a file into an ArrayBuffer, and unmap it (detaching the buffer); wait on and wake a
+ * 32-bit word of a mapping with a shared futex (the wait runs in the thread pool, at most timeoutMs).
+ */
 export interface ShmAddon {
   map(path: string, size: number, create: boolean): ArrayBuffer;
   unmap(buffer: ArrayBuffer): void;
+  futexWait(
+    buffer: ArrayBuffer,
+    byteOffset: number,
+    expected: number,
+    timeoutMs: number,
+    done: (woken: boolean) => void,
+  ): void;
+  futexWake(buffer: ArrayBuffer, byteOffset: number): number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
