@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { bundleAgent } from "../../src/agent/guest/bundle-agent.ts";
 import { runBaseFetch } from "../../src/base/commands/base-fetch.ts";
+import { makeWaitingProbe } from "../../test/helpers/package-fixture.ts";
 import { barChartSvg } from "../cloud/bar-chart.ts";
 
 const run = promisify(execFile);
@@ -138,23 +139,6 @@ async function memcachedRun(withMonitor: boolean, dir: string): Promise<number> 
   }
 }
 
-function writeProbe(dir: string): string {
-  const app = join(dir, "probe");
-  mkdirSync(join(app, "meta"), { recursive: true });
-  mkdirSync(join(app, "app"), { recursive: true });
-  writeFileSync(
-    join(app, "meta", "package.yaml"),
-    "name: probe\ntitle: probe\nauthor: bench\nversion: 1.0.0\n",
-  );
-  writeFileSync(
-    join(app, "meta", "run.yaml"),
-    "runtime: native\nconfig_set:\n  default:\n    bootcmd: /app/main.sh\nconfig_set_default: default\n",
-  );
-  writeFileSync(join(app, "app", "main.sh"), "#!/bin/sh\necho probe-start\nexec sleep 900\n");
-  chmodSync(join(app, "app", "main.sh"), 0o755);
-  return app;
-}
-
 async function compose(
   target: string,
   out: string,
@@ -237,7 +221,7 @@ async function main(): Promise<void> {
       };
     if (!SKIP_BOOT) {
       await runBaseFetch({ only: ["kernel", "busybox", "node"] });
-      const probe = writeProbe(dir);
+      const probe = await makeWaitingProbe(dir);
       const plain = join(dir, "plain.img");
       const agent = join(dir, "agent.img");
       const sizes = {

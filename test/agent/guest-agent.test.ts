@@ -1,34 +1,17 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { AgentClient } from "../../src/agent/client/agent-client.ts";
 import { runBaseFetch } from "../../src/base/commands/base-fetch.ts";
+import { makeWaitingProbe } from "../helpers/package-fixture.ts";
 import { runConformance } from "./conformance.ts";
 import { MPM } from "./start-agent.ts";
 
 const run = promisify(execFile);
-
-/** A native app that prints a line and waits; the guest gets the agent with `compose --with httpserver`. */
-function writeApp(dir: string): string {
-  const app = join(dir, "probe");
-  mkdirSync(join(app, "meta"), { recursive: true });
-  mkdirSync(join(app, "app"));
-  writeFileSync(
-    join(app, "meta", "package.yaml"),
-    "name: probe\ntitle: probe\nauthor: test\nversion: 1.0.0\n",
-  );
-  writeFileSync(
-    join(app, "meta", "run.yaml"),
-    "runtime: native\nconfig_set:\n  default:\n    bootcmd: /app/main.sh\nconfig_set_default: default\n",
-  );
-  writeFileSync(join(app, "app", "main.sh"), "#!/bin/sh\necho probe-start\nexec sleep 900\n");
-  chmodSync(join(app, "app", "main.sh"), 0o755);
-  return app;
-}
 
 // Boots a real guest under QEMU (TCG on CI): node starting in the guest dominates, ~20-60 s.
 describe("the agent inside a composed guest", { timeout: 420_000 }, () => {
@@ -44,7 +27,7 @@ describe("the agent inside a composed guest", { timeout: 420_000 }, () => {
     // Idempotent: fetched into the mpm cache once (kernel, busybox, and the node runtime the agent needs).
     await runBaseFetch({ only: ["kernel", "busybox", "node"] });
     const image = join(dir, "probe.img");
-    await run(MPM, ["compose", writeApp(dir), "--with", "httpserver", "-o", image], {
+    await run(MPM, ["compose", await makeWaitingProbe(dir), "--with", "httpserver", "-o", image], {
       env,
       timeout: 300_000,
     });

@@ -47,3 +47,13 @@ export async function makePackage(
   });
   return dir;
 }
+
+/** A native app that prints `probe-start` and then waits: a guest that stays up while it is examined. */
+export function makeWaitingProbe(root: string): Promise<string> {
+  return makePackage(root, {
+    name: "probe",
+    runYaml:
+      "runtime: native\nconfig_set:\n  default:\n    bootcmd: /app/main.sh\nconfig_set_default: default\n",
+    files: { "app/main.sh": { text: "#!/bin/sh\necho probe-start\nexec sleep 900\n", mode: 0o755 } },
+  });
+}
