@@ -107,6 +107,12 @@ for (const transport of ["shm", "tcp"] as const) {
           message: /deregistered/,
         });
       }
+      if (transport === "shm") {
+        assert.throws(() => qp.registerMemory(2 << 20), {
+          code: "MPM_E_VRDMA_HEAP_FULL",
+          message: /heap bytes \(at most \d+ in one piece\)/,
+        });
+      }
     });
 
     it("delivers 500 sends exactly once and in order", async () => {
