@@ -7,25 +7,29 @@ export interface PollerOptions {
   /** Longest sleep between polls once idle, in ms (the sleep doubles from 1 ms up to this). */
   readonly maxSleepMs?: number;
   /**
-   * With a doorbell (peers on one kernel), longest single futex wait in ms before stepping again anyway
+   * With a doorbell (peers on one kernel), longest sleep on it in ms before stepping again anyway
    * (heartbeats, peer-death checks); default 50.
    */
-  readonly futexTimeoutMs?: number;
+  readonly bellTimeoutMs?: number;
 }
 
-/** A futex doorbell the poller sleeps on instead of timers, when the peer can ring it (same kernel). */
+/** A doorbell the poller sleeps on instead of timers, when the peer can ring it (same kernel). */
 export interface Doorbell {
-  capable(): boolean;
-  /** The doorbell's sequence, read before announcing sleep. */
-  seq(): number;
-  setSleeping(sleeping: boolean): void;
-  /** Waits off the main thread while the doorbell reads seq, at most timeoutMs. */
-  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): void;
+  /** Announces sleep; onRing is called when the peer rings. False: the peer cannot ring, poll instead. */
+  arm(onRing: () => void): boolean;
+  /** Withdraws the announcement. */
+  disarm(): void;
 }
 
 /**
+ * Shortest spin window, in ms. A peer on a free core answers a 1-byte ping well within it (1.5 µs one way on
+ * this 2-core machine when quiet), so a window that has shrunk can grow back.
+ */
+const SPIN_FLOOR_MS = 0.005;
+
+/**
  * Calls step() until stopped, as often as the traffic deserves. ivshmem-plain has no interrupts and a
- * futex cannot reach across VMs, so the transport polls: every event-loop turn (setImmediate) while data
+ * doorbell cannot reach across VMs, so the transport polls: every event-loop turn (setImmediate) while data
  * moved within the spin window, then sleeping 1, 2, 4... up to maxSleepMs. A ping-pong peer answers well
  * within the window, so latency stays at the turn time; an idle connection costs a wake-up every
  * maxSleepMs. kick() (a local write) returns to spinning at once.
@@ -36,16 +40,10 @@ export interface Doorbell {
  * the window a quarter of the way towards 4x the wait it took; each expiry halves it, down to
  * SPIN_FLOOR_MS. Under the same load that gave 1.7-2.0 µs median and a mean of 17-23 µs.
  *
- * With a doorbell whose peer shares this kernel, the idle phase is a futex wait in the thread pool instead
- * (bounded by futexTimeoutMs): announce sleep, step once more (so a write that raced the announcement is not
- * missed), then wait; the peer's futex_wake brings this side back within a scheduler wake-up.
+ * With a doorbell whose peer shares this kernel, the idle phase is a sleep on it instead (bounded by
+ * bellTimeoutMs): announce sleep, step once more (so a write that raced the announcement is not missed),
+ * then let the event loop wait; the peer's ring brings this side back within one scheduler wake-up.
  */
-/**
- * Shortest spin window, in ms. A peer on a free core answers a 1-byte ping well within it (1.5 µs one way on
- * this 2-core machine when quiet), so a window that has shrunk can grow back.
- */
-const SPIN_FLOOR_MS = 0.005;
-
 export class AdaptivePoller {
   readonly #step: () => boolean;
   readonly #spinMs: number;
@@ -59,19 +57,18 @@ export class AdaptivePoller {
   #stopped = false;
   #running = false;
   readonly #doorbell: Doorbell | undefined;
-  readonly #futexTimeoutMs: number;
-  /** Announced sleep on the doorbell: a wait is (or is about to be) outstanding. */
+  readonly #bellTimeoutMs: number;
+  /** Announced sleep on the doorbell. */
   #asleep = false;
-  #waiting = false;
-  /** Futex waits that a peer's wake-up ended (exposed for tests and benchmarks). */
-  futexWakeups = 0;
-  /** Futex waits started. */
-  futexWaits = 0;
+  /** Sleeps on the doorbell (exposed for tests and benchmarks). */
+  bellWaits = 0;
+  /** Sleeps on the doorbell that the peer's ring ended. */
+  bellWakeups = 0;
 
   constructor(step: () => boolean, options: PollerOptions = {}, doorbell?: Doorbell) {
     this.#step = step;
     this.#doorbell = doorbell;
-    this.#futexTimeoutMs = options.futexTimeoutMs ?? 50;
+    this.#bellTimeoutMs = options.bellTimeoutMs ?? 50;
     this.#spinMs = options.spinMs ?? 2;
     this.#windowMs = this.#spinMs;
     this.#maxSleepMs = options.maxSleepMs ?? 4;
@@ -92,20 +89,16 @@ export class AdaptivePoller {
     this.#lastActive = performance.now();
     this.#sleepMs = 0;
     this.#wake();
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    this.#clearTimer();
     this.#schedule();
   }
 
   stop(): void {
     this.#stopped = true;
     this.#wake();
+    this.#clearTimer();
     if (this.#immediate) clearImmediate(this.#immediate);
-    if (this.#timer) clearTimeout(this.#timer);
     this.#immediate = undefined;
-    this.#timer = undefined;
   }
 
   #run = (): void => {
@@ -118,9 +111,10 @@ export class AdaptivePoller {
     if (this.#stopped) return;
     const now = performance.now();
     if (worked) {
-      // Aim the window at a few times the wait that just paid off, moving a quarter of the way per step.
-      const target = Math.min(this.#spinMs, Math.max(SPIN_FLOOR_MS, 4 * (now - this.#lastActive)));
-      this.#windowMs += (target - this.#windowMs) / 4;
+      // Aim the window at a few times the gap that just ended (spun through or slept through), moving a
+      // quarter of the way per step; a gap too long to be worth spinning through teaches nothing.
+      const target = Math.max(SPIN_FLOOR_MS, 4 * (now - this.#lastActive));
+      if (target <= this.#spinMs) this.#windowMs += (target - this.#windowMs) / 4;
       this.#lastActive = now;
       this.#sleepMs = 0;
     }
@@ -129,45 +123,54 @@ export class AdaptivePoller {
       return;
     }
     this.#windowMs = Math.max(SPIN_FLOOR_MS, this.#windowMs / 2);
-    if (this.#doorbell?.capable()) {
-      this.#sleepOnDoorbell(this.#doorbell);
-    } else {
-      this.#sleepMs = Math.min(this.#maxSleepMs, Math.max(1, this.#sleepMs * 2));
-      this.#timer = setTimeout(this.#run, this.#sleepMs);
-    }
+    if (this.#doorbell && this.#sleepOnBell(this.#doorbell)) return;
+    this.#sleepMs = Math.min(this.#maxSleepMs, Math.max(1, this.#sleepMs * 2));
+    this.#timer = setTimeout(this.#run, this.#sleepMs);
   };
 
-  #sleepOnDoorbell(doorbell: Doorbell): void {
-    const seq = doorbell.seq();
-    doorbell.setSleeping(true);
+  /** Sleeps until the doorbell rings or bellTimeoutMs passes; false when the doorbell cannot be used. */
+  #sleepOnBell(doorbell: Doorbell): boolean {
+    if (!doorbell.arm(this.#rang)) return false;
     this.#asleep = true;
     this.#running = true;
     const worked = this.#step();
     this.#running = false;
-    if (this.#stopped) return;
+    if (this.#stopped) return true;
     if (worked || !this.#asleep) {
       this.#wake();
       this.#lastActive = performance.now();
       this.#schedule();
-      return;
+      return true;
     }
-    if (this.#waiting) return; // an earlier wait is still out; a wake-up reaches it on the same word
-    this.#waiting = true;
-    this.futexWaits++;
-    doorbell.sleep(seq, this.#futexTimeoutMs, (woken) => {
-      this.#waiting = false;
-      if (woken) this.futexWakeups++;
-      if (this.#stopped || !this.#asleep) return;
-      this.#wake();
-      if (woken) this.#lastActive = performance.now();
-      this.#schedule();
-    });
+    this.bellWaits++;
+    this.#timer = setTimeout(this.#bellTimeout, this.#bellTimeoutMs);
+    return true;
   }
 
+  #rang = (): void => {
+    if (this.#stopped || !this.#asleep) return; // a ring that arrived while awake
+    this.bellWakeups++;
+    this.#wake();
+    this.#schedule();
+  };
+
+  #bellTimeout = (): void => {
+    this.#timer = undefined;
+    this.#wake();
+    this.#schedule();
+  };
+
+  /** Leaves the doorbell sleep, if in one: withdraws the announcement and its timeout. */
   #wake(): void {
     if (!this.#asleep) return;
     this.#asleep = false;
-    this.#doorbell?.setSleeping(false);
+    this.#doorbell?.disarm();
+    this.#clearTimer();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #schedule(): void {

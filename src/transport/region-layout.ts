@@ -8,7 +8,7 @@ import { MpmError } from "../errors/mpm-error.ts";
  *            line 1: listener running flag, listener heartbeat
  *   slot i   line 0: state, generation, close count
  *            line 1: side 0 (connector) heartbeat    line 2: side 1 (listener) heartbeat
- *                    (each: heartbeat counter, closed flag, doorbell, sleeping flag, host id)
+ *                    (each: heartbeat counter, closed flag, unused, sleeping flag, host id)
  *            ring 0 (side 0 -> side 1): head line, tail line, ringSize data bytes
  *            ring 1 (side 1 -> side 0): same
  *            memory-region table and heap of side 0, then of side 1
@@ -16,8 +16,11 @@ import { MpmError } from "../errors/mpm-error.ts";
 export const LINE = 64;
 /** The bytes "MPMVRDMA" read as two little-endian words. */
 export const MAGIC = [0x564d504d, 0x414d4452] as const;
-/** 2: the side lines gained the doorbell, sleeping flag and host id of the futex wake-up. */
-export const LAYOUT_VERSION = 2;
+/**
+ * 2: the side lines gained the sleeping flag and host id of the doorbell. 3: the doorbell is a FIFO, no
+ * longer a futex on word 2 of the side line (a version-2 peer would never ring it).
+ */
+export const LAYOUT_VERSION = 3;
 export const HEADER_SIZE = 2 * LINE;
 /** One memory-region table entry: rkey, offset in the heap, length, access flags. */
 export const MR_ENTRY_SIZE = 16;

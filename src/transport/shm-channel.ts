@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { BellListener, BellRinger, bellPath } from "./bell.ts";
 import { ByteRing } from "./byte-ring.ts";
-import { shmAddon } from "./native/shm-addon.ts";
 import { SLOT_STATE, slotOffsets } from "./region-layout.ts";
 import type { ShmRegion } from "./shm-region.ts";
 
@@ -15,16 +15,16 @@ export interface LivenessOptions {
 
 const CONTROL = { state: 0, generation: 1, closes: 2 } as const;
 /**
- * Words of a side's line: heartbeat counter, closed flag, and the doorbell this side sleeps on (a sequence
- * the peer bumps after every ring change), the flag saying it sleeps, and the id of the kernel it runs on.
+ * Words of a side's line: heartbeat counter, closed flag, the flag saying this side sleeps on its doorbell,
+ * and the id of the kernel it runs on (word 2 is unused).
  */
-const BEAT = { counter: 0, closed: 1, doorbell: 2, sleeping: 3, host: 4 } as const;
+const BEAT = { counter: 0, closed: 1, sleeping: 3, host: 4 } as const;
 
 let hostIdCache: number | undefined;
 /**
- * A non-zero 32-bit id of the running kernel (a hash of its boot id). A futex only reaches waiters on the
- * same kernel: two sides with equal ids are processes on one host; a guest and its host, or two guests,
- * differ, and keep polling.
+ * A non-zero 32-bit id of the running kernel (a hash of its boot id). A doorbell only reaches a peer on the
+ * same kernel: two sides with equal ids are processes on one host (or in one guest); a guest and its host,
+ * or two guests, differ, and keep polling.
  */
 export function hostId(): number {
   if (hostIdCache !== undefined) return hostIdCache;
@@ -33,7 +33,7 @@ export function hostId(): number {
     for (const byte of readFileSync("/proc/sys/kernel/random/boot_id"))
       hash = Math.imul(hash ^ byte, 0x01000193);
   } catch {
-    hash = 0; // no boot id: never use the futex
+    hash = 0; // no boot id: never use the doorbell
   }
   hostIdCache = hash === 0 ? 0 : hash | 1;
   return hostIdCache;
@@ -61,6 +61,11 @@ export class ShmChannel {
   #peerCounter = -1;
   #peerSeen = performance.now();
   #released = false;
+  /** The connection's generation on the slot, which names its doorbells. */
+  readonly #generation: number;
+  #bell: BellListener | undefined;
+  #bellFailed = false;
+  #ringer: BellRinger | undefined;
 
   constructor(region: ShmRegion, slot: number, side: Side, options: LivenessOptions = {}) {
     this.region = region;
@@ -77,43 +82,51 @@ export class ShmChannel {
     this.#peer = (base + off.heartbeat[side === 0 ? 1 : 0]) / 4;
     this.#heartbeatMs = options.heartbeatMs ?? 50;
     this.#deadAfterMs = options.deadAfterMs ?? 2000;
+    this.#generation = Atomics.load(this.#words, this.#control + CONTROL.generation);
     Atomics.store(this.#words, this.#mine + BEAT.host, hostId());
   }
 
-  /** True when the peer runs on this kernel, so a futex wake from it reaches this side (and back). */
-  futexCapable(): boolean {
+  /** True when the peer runs on this kernel, so this side's doorbell can wake it (and back). */
+  sameKernel(): boolean {
     const mine = hostId();
     return mine !== 0 && Atomics.load(this.#words, this.#peer + BEAT.host) === mine;
   }
 
-  /** This side's doorbell sequence, read before announcing sleep. */
-  doorbell(): number {
-    return Atomics.load(this.#words, this.#mine + BEAT.doorbell);
-  }
-
-  /** Announces (or withdraws) that this side is about to sleep on its doorbell. */
-  setSleeping(sleeping: boolean): void {
-    Atomics.store(this.#words, this.#mine + BEAT.sleeping, sleeping ? 1 : 0);
-  }
-
   /**
-   * Sleeps in the thread pool until the peer rings this side's doorbell or timeoutMs passes, if the
-   * doorbell still reads seq; done(true) when a wake-up ended the wait.
+   * Announces that this side sleeps until its doorbell rings (onRing) and makes sure the doorbell exists.
+   * False when the peer cannot ring it (another kernel, or no FIFO could be made): poll instead.
    */
-  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): void {
-    shmAddon().futexWait(this.region.buffer, (this.#mine + BEAT.doorbell) * 4, seq, timeoutMs, done);
+  arm(onRing: () => void): boolean {
+    if (this.#bellFailed || !this.sameKernel()) return false;
+    try {
+      this.#bell ??= new BellListener(this.#bellPathOf(this.side));
+    } catch {
+      this.#bellFailed = true;
+      return false;
+    }
+    this.#bell.onRing = onRing;
+    Atomics.store(this.#words, this.#mine + BEAT.sleeping, 1);
+    return true;
+  }
+
+  /** Withdraws the announcement: this side polls again. */
+  disarm(): void {
+    Atomics.store(this.#words, this.#mine + BEAT.sleeping, 0);
   }
 
   /**
-   * Tells the peer that a ring or flag changed: bumps its doorbell, and makes the futex_wake system call
-   * only when the peer said it sleeps (and shares this kernel). Returns true when a wake-up was sent.
+   * Tells the peer that a ring or flag changed: rings its doorbell, only when the peer said it sleeps (and
+   * shares this kernel). Returns true when a ring was sent.
    */
   ring(): boolean {
     if (this.region.buffer.byteLength === 0) return false; // unmapped
-    Atomics.add(this.#words, this.#peer + BEAT.doorbell, 1);
-    if (Atomics.load(this.#words, this.#peer + BEAT.sleeping) === 0 || !this.futexCapable()) return false;
-    shmAddon().futexWake(this.region.buffer, (this.#peer + BEAT.doorbell) * 4);
-    return true;
+    if (Atomics.load(this.#words, this.#peer + BEAT.sleeping) === 0 || !this.sameKernel()) return false;
+    this.#ringer ??= new BellRinger(this.#bellPathOf(this.side === 0 ? 1 : 0));
+    return this.#ringer.ring();
+  }
+
+  #bellPathOf(side: Side): string {
+    return bellPath(this.region.fileId, this.slot, this.#generation, side);
   }
 
   get deadAfterMs(): number {
@@ -156,6 +169,10 @@ export class ShmChannel {
     if (this.#released) return;
     this.#released = true;
     this.markClosed();
+    this.#bell?.close();
+    this.#ringer?.close();
+    // A lost peer cannot remove its own doorbell.
+    if (options.peerLost) rmSync(this.#bellPathOf(this.side === 0 ? 1 : 0), { force: true });
     const leaving = Atomics.add(this.#words, this.#control + CONTROL.closes, 1) + 1;
     if (leaving >= 2 || options.peerLost)
       Atomics.store(this.#words, this.#control + CONTROL.state, SLOT_STATE.free);

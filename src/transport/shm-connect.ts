@@ -1,4 +1,5 @@
 import { MpmError } from "../errors/mpm-error.ts";
+import { removeBells } from "./bell.ts";
 import { HEADER, SLOT_STATE } from "./region-layout.ts";
 import { controlIndex, type LivenessOptions, resetSlot, ShmChannel } from "./shm-channel.ts";
 import { ShmRegion } from "./shm-region.ts";
@@ -25,7 +26,8 @@ export async function connectShmChannel(path: string, options: ShmConnectOptions
   const slot = claimSlot(region);
   const control = controlIndex(region, slot);
   resetSlot(region, slot);
-  Atomics.add(words, control.generation, 1);
+  // The doorbells of the slot's last connection are gone unless a side was killed; clear them anyway.
+  removeBells(region.fileId, slot, Atomics.add(words, control.generation, 1));
   const channel = new ShmChannel(region, slot, 0, options);
   channel.beat(performance.now());
   Atomics.store(words, control.state, SLOT_STATE.requested);

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { existsSync, rmSync } from "node:fs";
 import { AdaptivePoller, type PollerOptions } from "./adaptive-poller.ts";
+import { removeAllBells } from "./bell.ts";
 import { type Geometry, HEADER, SLOT_STATE } from "./region-layout.ts";
 import { controlIndex, type LivenessOptions, ShmChannel } from "./shm-channel.ts";
 import { ShmRegion } from "./shm-region.ts";
@@ -25,6 +26,8 @@ export class ShmListener extends EventEmitter<{ channel: [ShmChannel] }> {
     super();
     this.#created = !existsSync(path);
     this.region = ShmRegion.format(path, options.geometry);
+    // A fresh layout ends every earlier connection; doorbells their killed sides left go too.
+    removeAllBells(this.region.fileId);
     this.#options = options;
     // Accepting is not latency-critical: spin briefly, then look every few ms.
     this.#poller = new AdaptivePoller(this.#step, { spinMs: 1, maxSleepMs: options.maxSleepMs ?? 5 });

@@ -24,10 +24,18 @@ export class ShmRegion {
   readonly words: Int32Array;
   readonly bytes: Uint8Array;
   readonly slotSize: number;
-  /** The mapping itself (the futex calls address words of it). */
+  /** The mapping itself (empty once unmapped). */
   readonly buffer: ArrayBuffer;
 
+  /**
+   * The mapped file's device and inode ("<dev>-<ino>"), read when it was mapped: alike for every process on
+   * this kernel that maps it, whatever path it used, and still known after the file is removed.
+   */
+  readonly fileId: string;
+
   private constructor(path: string, buffer: ArrayBuffer, geometry: Geometry) {
+    const { dev, ino } = statSync(path);
+    this.fileId = `${dev}-${ino}`;
     this.path = path;
     this.buffer = buffer;
     this.words = new Int32Array(buffer);

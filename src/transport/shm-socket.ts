@@ -63,12 +63,7 @@ export class ShmSocket extends Duplex {
     this.#channel = channel;
     Object.assign(this, ends);
     this.connecting = false;
-    this.#poller = new AdaptivePoller(this.#step, this.#pollerOptions, {
-      capable: () => channel.futexCapable(),
-      seq: () => channel.doorbell(),
-      setSleeping: (sleeping) => channel.setSleeping(sleeping),
-      sleep: (seq, timeoutMs, done) => channel.sleep(seq, timeoutMs, done),
-    });
+    this.#poller = new AdaptivePoller(this.#step, this.#pollerOptions, channel);
     this.#poller.start();
     this.emit("connect");
     this.emit("ready");
@@ -79,9 +74,9 @@ export class ShmSocket extends Duplex {
     return this.#channel;
   }
 
-  /** Futex waits this socket made and how many a peer's wake-up ended (0 when polling, as over ivshmem). */
+  /** Sleeps on the doorbell and how many a peer's ring ended (0 when polling, as over ivshmem). */
   get wakeups(): { waits: number; woken: number } {
-    return { waits: this.#poller?.futexWaits ?? 0, woken: this.#poller?.futexWakeups ?? 0 };
+    return { waits: this.#poller?.bellWaits ?? 0, woken: this.#poller?.bellWakeups ?? 0 };
   }
 
   get transport(): "shm" {

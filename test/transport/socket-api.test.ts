@@ -35,9 +35,9 @@ describe("socket-style API between two processes", () => {
     assert.ok(echoed.equals(data), "echoed bytes differ from the bytes sent");
   });
 
-  it("wakes a sleeping reader through the futex doorbell when the writer is another process", async () => {
+  it("wakes a sleeping reader through the FIFO doorbell when the writer is another process", async () => {
     // The server process writes a stamp every 100 ms; between stamps this side has long stopped spinning
-    // and sleeps in a futex wait, so each stamp must reach it through the writer's futex_wake.
+    // and sleeps on its doorbell, so each stamp must reach it through the writer's ring.
     const shm = `${dirs.shm}-ticker`;
     const ticker = startPeer(["ticker-server", shm]);
     try {
@@ -61,7 +61,7 @@ describe("socket-style API between two processes", () => {
       for (const delay of delays) assert.ok(delay < 1000, `a tick took ${delay.toFixed(1)} ms to arrive`);
       const { waits, woken } = socket.wakeups;
       assert.ok(waits > 0, "the reader never slept on the doorbell");
-      assert.ok(woken >= 3, `only ${woken} of 10 ticks woke the reader through the futex`);
+      assert.ok(woken >= 3, `only ${woken} of 10 ticks woke the reader through the doorbell`);
       socket.destroy();
     } finally {
       await ticker.stop();

@@ -6,21 +6,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MpmError } from "../../errors/mpm-error.ts";
 
-/**
- * The native surface: map a file into an ArrayBuffer, and unmap it (detaching the buffer); wait on and wake a
- * 32-bit word of a mapping with a shared futex (the wait runs in the thread pool, at most timeoutMs).
- */
+/** The native surface: map a file into an ArrayBuffer, and unmap it (detaching the buffer); make a FIFO. */
 export interface ShmAddon {
   map(path: string, size: number, create: boolean): ArrayBuffer;
   unmap(buffer: ArrayBuffer): void;
-  futexWait(
-    buffer: ArrayBuffer,
-    byteOffset: number,
-    expected: number,
-    timeoutMs: number,
-    done: (woken: boolean) => void,
-  ): void;
-  futexWake(buffer: ArrayBuffer, byteOffset: number): number;
+  /** Creates a FIFO with mode 0600 at path; an existing one is kept. Throws (code ENOSHM) otherwise. */
+  makeFifo(path: string): void;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
