@@ -4,12 +4,28 @@ import { AdaptivePoller } from "./adaptive-poller.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test("the spin window shrinks to its floor when the peer never answers", async () => {
-  const poller = new AdaptivePoller(() => false, { spinMs: 2, maxSleepMs: 1 });
+/** A doorbell that can always be armed and never rings: every expired window ends in a sleep on it. */
+const silentBell = { arm: () => true, disarm: () => {} };
+
+test("with a doorbell the spin window shrinks to its floor when the peer never answers", async () => {
+  const poller = new AdaptivePoller(() => false, { spinMs: 2, bellTimeoutMs: 1 }, silentBell);
   poller.start();
   await sleep(60);
   poller.stop();
   assert.ok(poller.windowMs < 0.01, `window ${poller.windowMs} ms`);
+  assert.ok(poller.bellWaits > 3, `${poller.bellWaits} sleeps on the doorbell`);
+});
+
+test("without a doorbell the spin window stays wide, as a missed message costs a timer sleep", async () => {
+  const unarmable = { arm: () => false, disarm: () => {} };
+  for (const doorbell of [undefined, unarmable]) {
+    const poller = new AdaptivePoller(() => false, { spinMs: 2, maxSleepMs: 1 }, doorbell);
+    poller.start();
+    await sleep(40);
+    poller.stop();
+    assert.equal(poller.windowMs, 2);
+    assert.equal(poller.bellWaits, 0);
+  }
 });
 
 test("the spin window grows towards the peer's answer time and stays within spinMs", async () => {
