@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { mpm, REPO } from "../../test/run/cli.ts";
 import { composeTransportGuest } from "../../test/transport/guest-image.ts";
 import { freePort } from "./anchors.ts";
-import { logLogChart } from "./svg-chart.ts";
+import { writeGuestCharts } from "./guest-charts.ts";
 
 const quick = process.argv.includes("--quick");
 const GUEST_PORT = 7000;
@@ -127,37 +127,6 @@ function summarise(
   };
 }
 
-function writeCharts(rows: readonly Row[]): void {
-  const curve = (pick: (r: Row) => number, f: (rtt: number, size: number) => number) =>
-    rows.map((r) => [r.size, f(pick(r), r.size)] as [number, number]);
-  const us = (rtt: number) => (rtt / 2) * 1000;
-  const bw = (rtt: number, size: number) => size / 1e6 / (rtt / 2 / 1000);
-  const series = (f: (rtt: number, size: number) => number) => [
-    { name: "ivshmem, socket API", points: curve((r) => r.shm, f) },
-    { name: "user networking, socket API", points: curve((r) => r.tcp, f) },
-    { name: "ivshmem, raw rings", points: curve((r) => r.raw, f) },
-  ];
-  const guests = "guest to guest, TCG";
-  writeFileSync(
-    join(REPO, "docs/vrdma-guests-latency.svg"),
-    logLogChart({
-      title: `Ping-pong one-way latency, ${guests} (lower is better)`,
-      xLabel: "message size (bytes)",
-      yLabel: "one-way latency (µs)",
-      series: series(us),
-    }),
-  );
-  writeFileSync(
-    join(REPO, "docs/vrdma-guests-bandwidth.svg"),
-    logLogChart({
-      title: `Ping-pong bandwidth, ${guests} (higher is better)`,
-      xLabel: "message size (bytes)",
-      yLabel: "MB/s",
-      series: series(bw),
-    }),
-  );
-}
-
 const dir = mkdtempSync(join(tmpdir(), "vrdma-guests-bench-"));
 const tag = `vrdma-gbench-${process.pid}`;
 const regions = { socket: `${tag}-sock`, raw: `${tag}-raw` };
@@ -196,7 +165,7 @@ try {
   const summary = summarise(result, { hostSeconds, accel, hostPort, loadBefore });
   mkdirSync(join(REPO, "bench/results"), { recursive: true });
   writeFileSync(join(REPO, "bench/results/transport-guests.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  writeCharts(result.pingpong);
+  writeGuestCharts(result.pingpong);
   process.stdout.write(`${JSON.stringify({ ...summary, pingpong: undefined }, null, 2)}\n`);
 } finally {
   if (serverUp) {
