@@ -10,6 +10,9 @@ export interface PollerOptions {
   readonly futexTimeoutMs?: number;
 }
 
+/** Where a doorbell wait sleeps: the process's one waiter thread, or a thread-pool thread of its own. */
+export type WaitPath = "waiter" | "pool";
+
 /** A futex doorbell the poller sleeps on instead of timers, when the peer can ring it (same kernel). */
 export interface Doorbell {
   capable(): boolean;
@@ -17,7 +20,9 @@ export interface Doorbell {
   seq(): number;
   setSleeping(sleeping: boolean): void;
   /** Waits off the main thread while the doorbell reads seq, at most timeoutMs. */
-  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): void;
+  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): WaitPath;
+  /** Ends an outstanding sleep now (done follows), so a stopped poller holds no wait for up to timeoutMs. */
+  interrupt(): void;
 }
 
 /**
@@ -27,7 +32,7 @@ export interface Doorbell {
  * within the spin window, so latency stays at the turn time; an idle connection costs a wake-up every
  * maxSleepMs. kick() (a local write) returns to spinning at once.
  *
- * With a doorbell whose peer shares this kernel, the idle phase is a futex wait in the thread pool instead
+ * With a doorbell whose peer shares this kernel, the idle phase is a futex wait off the main thread instead
  * (bounded by futexTimeoutMs): announce sleep, step once more (so a write that raced the announcement is not
  * missed), then wait; the peer's futex_wake brings this side back within a scheduler wake-up.
  */
@@ -50,6 +55,8 @@ export class AdaptivePoller {
   futexWakeups = 0;
   /** Futex waits started. */
   futexWaits = 0;
+  /** Of those, the waits that held a thread-pool thread (no futex_waitv, or forced). */
+  futexPooledWaits = 0;
 
   constructor(step: () => boolean, options: PollerOptions = {}, doorbell?: Doorbell) {
     this.#step = step;
@@ -79,6 +86,7 @@ export class AdaptivePoller {
   stop(): void {
     this.#stopped = true;
     this.#wake();
+    if (this.#waiting) this.#doorbell?.interrupt();
     if (this.#immediate) clearImmediate(this.#immediate);
     if (this.#timer) clearTimeout(this.#timer);
     this.#immediate = undefined;
@@ -125,7 +133,7 @@ export class AdaptivePoller {
     if (this.#waiting) return; // an earlier wait is still out; a wake-up reaches it on the same word
     this.#waiting = true;
     this.futexWaits++;
-    doorbell.sleep(seq, this.#futexTimeoutMs, (woken) => {
+    const path = doorbell.sleep(seq, this.#futexTimeoutMs, (woken) => {
       this.#waiting = false;
       if (woken) this.futexWakeups++;
       if (this.#stopped || !this.#asleep) return;
@@ -133,6 +141,7 @@ export class AdaptivePoller {
       if (woken) this.#lastActive = performance.now();
       this.#schedule();
     });
+    if (path === "pool") this.futexPooledWaits++;
   }
 
   #wake(): void {

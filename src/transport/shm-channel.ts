@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { WaitPath } from "./adaptive-poller.ts";
 import { ByteRing } from "./byte-ring.ts";
 import { shmAddon } from "./native/shm-addon.ts";
 import { SLOT_STATE, slotOffsets } from "./region-layout.ts";
@@ -12,6 +13,9 @@ export interface LivenessOptions {
   /** A peer whose counter has not moved for this long is declared lost, in ms. */
   readonly deadAfterMs?: number;
 }
+
+/** Set to "pool" to make doorbell waits take a thread-pool thread each, as without futex_waitv. */
+export const WAITER_ENV = "MPM_VRDMA_WAITER";
 
 const CONTROL = { state: 0, generation: 1, closes: 2 } as const;
 /**
@@ -97,11 +101,26 @@ export class ShmChannel {
   }
 
   /**
-   * Sleeps in the thread pool until the peer rings this side's doorbell or timeoutMs passes, if the
-   * doorbell still reads seq; done(true) when a wake-up ended the wait.
+   * Sleeps until the peer rings this side's doorbell or timeoutMs passes, if the doorbell still reads seq;
+   * done(true) when the ring ended the wait. The wait is an entry of the process's one waiter thread
+   * (futex_waitv), or where that system call is missing, or MPM_VRDMA_WAITER=pool says so, a thread-pool
+   * thread of its own.
    */
-  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): void {
-    shmAddon().futexWait(this.region.buffer, (this.#mine + BEAT.doorbell) * 4, seq, timeoutMs, done);
+  sleep(seq: number, timeoutMs: number, done: (woken: boolean) => void): WaitPath {
+    const addon = shmAddon();
+    const at = (this.#mine + BEAT.doorbell) * 4;
+    if (process.env[WAITER_ENV] === "pool") {
+      addon.futexWait(this.region.buffer, at, seq, timeoutMs, done);
+      return "pool";
+    }
+    return addon.waiterWait(this.region.buffer, at, seq, timeoutMs, done) ? "waiter" : "pool";
+  }
+
+  /** Ends this side's own outstanding sleep at once by ringing its own doorbell (any move of it will do). */
+  interrupt(): void {
+    if (this.region.buffer.byteLength === 0) return; // unmapped: unmap already ended the waits on it
+    Atomics.add(this.#words, this.#mine + BEAT.doorbell, 1);
+    shmAddon().futexWake(this.region.buffer, (this.#mine + BEAT.doorbell) * 4);
   }
 
   /**

@@ -68,6 +68,7 @@ export class ShmSocket extends Duplex {
       seq: () => channel.doorbell(),
       setSleeping: (sleeping) => channel.setSleeping(sleeping),
       sleep: (seq, timeoutMs, done) => channel.sleep(seq, timeoutMs, done),
+      interrupt: () => channel.interrupt(),
     });
     this.#poller.start();
     this.emit("connect");
@@ -79,9 +80,17 @@ export class ShmSocket extends Duplex {
     return this.#channel;
   }
 
-  /** Futex waits this socket made and how many a peer's wake-up ended (0 when polling, as over ivshmem). */
-  get wakeups(): { waits: number; woken: number } {
-    return { waits: this.#poller?.futexWaits ?? 0, woken: this.#poller?.futexWakeups ?? 0 };
+  /**
+   * Futex waits this socket made, how many a peer's wake-up ended, and how many held a thread-pool thread
+   * rather than an entry of the waiter thread (all 0 when polling, as over ivshmem).
+   */
+  get wakeups(): { waits: number; woken: number; pooled: number } {
+    const poller = this.#poller;
+    return {
+      waits: poller?.futexWaits ?? 0,
+      woken: poller?.futexWakeups ?? 0,
+      pooled: poller?.futexPooledWaits ?? 0,
+    };
   }
 
   get transport(): "shm" {

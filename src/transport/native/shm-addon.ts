@@ -7,8 +7,9 @@ import { fileURLToPath } from "node:url";
 import { MpmError } from "../../errors/mpm-error.ts";
 
 /**
- * The native surface: map a file into an ArrayBuffer, and unmap it (detaching the buffer); wait on and wake a
- * 32-bit word of a mapping with a shared futex (the wait runs in the thread pool, at most timeoutMs).
+ * The native surface: map a file into an ArrayBuffer, and unmap it (detaching the buffer, after taking its
+ * words off the waiter thread's list); wait on and wake a 32-bit word of a mapping with a shared futex, at
+ * most timeoutMs: futexWait in the thread pool, waiterWait in the one waiter thread (futex_waitv).
  */
 export interface ShmAddon {
   map(path: string, size: number, create: boolean): ArrayBuffer;
@@ -20,6 +21,14 @@ export interface ShmAddon {
     timeoutMs: number,
     done: (woken: boolean) => void,
   ): void;
+  /** Returns true when the waiter thread took the wait, false when it went to the thread pool instead. */
+  waiterWait(
+    buffer: ArrayBuffer,
+    byteOffset: number,
+    expected: number,
+    timeoutMs: number,
+    done: (woken: boolean) => void,
+  ): boolean;
   futexWake(buffer: ArrayBuffer, byteOffset: number): number;
 }
 
