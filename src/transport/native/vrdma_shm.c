@@ -193,7 +193,7 @@ static napi_value futex_wait(napi_env env, napi_callback_info info) {
  * The waiter thread, one per Node environment: it sleeps in futex_waitv on every waiting doorbell at once
  * plus a private control word, which JavaScript bumps and wakes to make it rebuild its list. It hands a job
  * back (through a threadsafe function) when its doorbell moved or its deadline passed, and exits when the
- * list is empty. lock guards all but pending and tsfn, which only the JavaScript thread touches.
+ * list has been empty for LINGER_NS. lock guards all but pending and tsfn, which only the JavaScript thread touches.
  */
 typedef struct {
   pthread_mutex_t lock;
@@ -229,6 +229,10 @@ static void hand_back(waiter *w, const char *gone, size_t length) {
   }
 }
 
+/* How long the thread stays without jobs before it exits: a connection between messages sleeps again within
+ * milliseconds, and starting a thread for each sleep put pthread_create on the way to every sleep. */
+#define LINGER_NS 1000000000LL
+
 static void *waiter_main(void *arg) {
   waiter *w = (waiter *)arg;
   sigset_t all; /* signals are for the JavaScript thread; this one only sleeps */
@@ -236,8 +240,8 @@ static void *waiter_main(void *arg) {
   pthread_sigmask(SIG_BLOCK, &all, NULL);
   struct futex_waitv v[FUTEX_WAITV_MAX];
   pthread_mutex_lock(&w->lock);
-  while (!w->stopping && w->entries != NULL) {
-    int64_t soonest = w->entries->deadline;
+  for (int idle = 0; !w->stopping && !(idle && w->entries == NULL);) {
+    int64_t soonest = monotonic_ns() + LINGER_NS;
     int n = 0;
     v[n++] = (struct futex_waitv){w->control, (uintptr_t)&w->control, FUTEX_32 | FUTEX_PRIVATE_FLAG, 0};
     for (wait_job *job = w->entries; job != NULL; job = job->next) {
@@ -249,7 +253,8 @@ static void *waiter_main(void *arg) {
     struct timespec until = {soonest / 1000000000LL, soonest % 1000000000LL};
     /* Returns on a wake-up, on any word no longer holding its value, or at the deadline; which one does not
      * matter, hand_back looks at every job. */
-    syscall(SYS_futex_waitv, v, n, 0, &until, CLOCK_MONOTONIC);
+    long r = syscall(SYS_futex_waitv, v, n, 0, &until, CLOCK_MONOTONIC);
+    idle = n == 1 && r == -1 && errno == ETIMEDOUT; /* a whole LINGER_NS with nothing to wait on */
     pthread_mutex_lock(&w->lock);
     hand_back(w, NULL, 0);
   }
