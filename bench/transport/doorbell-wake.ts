@@ -47,6 +47,8 @@ async function measure(path: "waiter" | "pool"): Promise<number[]> {
   const ringer = spawn(process.execPath, [fileURLToPath(import.meta.url), "ringer", file], {
     stdio: "inherit",
   });
+  // Listened for from the start: the ringer may exit before its last ring's callback runs here.
+  const exited = new Promise((resolve) => ringer.once("exit", resolve));
   const delays: number[] = [];
   for (;;) {
     const seq = Atomics.load(words, 0);
@@ -58,7 +60,7 @@ async function measure(path: "waiter" | "pool"): Promise<number[]> {
     if (stamp[1] === -1) break;
     delays.push((performance.timeOrigin + performance.now() - stamp[1]!) * 1000);
   }
-  await new Promise((resolve) => ringer.once("exit", resolve));
+  await exited;
   addon.unmap(buffer);
   rmSync(file);
   return delays.sort((a, b) => a - b);
