@@ -10,8 +10,8 @@ import type { ComposedImage } from "../../src/image/composed-image.ts";
 import { mpm } from "../run/cli.ts";
 import { composeTransportGuest } from "./guest-image.ts";
 
-// Boots real Node guests under QEMU (TCG here, 30-60 s each on a busy 2-core machine). The machine is `pc`:
-// the guest kernel finds no PCI config space on microvm, so it would not see the ivshmem device there.
+// Boots real Node guests under QEMU (TCG here, 30-60 s each on a busy 2-core machine). The guest-and-host test
+// boots microvm (which then gets a PCIe host bridge for ivshmem), the two-guest test the default `pc`.
 const BOOT_MS = 240_000;
 const PEER = fileURLToPath(new URL("./fixtures/guest-peer.ts", import.meta.url));
 const CLIENT = "/usr/bin/node /app/test/transport/fixtures/guest-peer.ts client";
@@ -57,7 +57,7 @@ test("a guest and a host process talk through ivshmem with the socket and verbs 
     assert.equal(ready, "VRDMA-GUEST-LISTENING");
     const result = await mpm(
       [
-        ...["run", image.path, "--machine", "pc", "-m", "512", "--shm", shm0, "--shm", shm1],
+        ...["run", image.path, "--machine", "microvm", "-m", "512", "--shm", shm0, "--shm", shm1],
         ...[
           "--command",
           `${CLIENT} host 7000`,

@@ -95,6 +95,26 @@ for (const transport of ["shm", "tcp"] as const) {
       assert.equal(await ask(qp, box, "sum 0 262144"), before, "a refused request changed the peer's memory");
     });
 
+    it("gives deregistered memory back and refuses to post with it", () => {
+      // Over shared memory each side has a 1 MiB heap, of which the tests above hold about 380 KB:
+      // two regions of 600 KB in turn fit only if the first one's space comes back.
+      for (let round = 0; round < 3; round++) {
+        const big = qp.registerMemory(600_000);
+        big.bytes.fill(round + 1);
+        qp.deregisterMemory(big);
+        assert.throws(() => qp.postSend({ wrId: 50, mr: big, length: 1 }), {
+          code: "MPM_E_VRDMA_BAD_KEY",
+          message: /deregistered/,
+        });
+      }
+      if (transport === "shm") {
+        assert.throws(() => qp.registerMemory(2 << 20), {
+          code: "MPM_E_VRDMA_HEAP_FULL",
+          message: /heap bytes \(at most \d+ in one piece\)/,
+        });
+      }
+    });
+
     it("delivers 500 sends exactly once and in order", async () => {
       const msg = qp.registerMemory(500 * 16);
       for (let i = 0; i < 500; i++) {

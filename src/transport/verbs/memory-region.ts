@@ -25,6 +25,7 @@ export class MemoryRegion {
   readonly rkey: number;
   readonly bytes: Uint8Array;
   readonly access: Access;
+  #registered = true;
 
   constructor(lkey: number, rkey: number, bytes: Uint8Array, access: Access) {
     this.lkey = lkey;
@@ -37,8 +38,19 @@ export class MemoryRegion {
     return this.bytes.length;
   }
 
+  /** Marks the region deregistered: its bytes may now belong to another region. */
+  invalidate(): void {
+    this.#registered = false;
+  }
+
   /** The bytes [offset, offset+length) of this region, or an error naming what is out of bounds. */
   slice(offset: number, length: number, what: string): Uint8Array {
+    if (!this.#registered) {
+      throw new MpmError("MPM_E_VRDMA_BAD_KEY", `${what}: local region ${this.lkey} was deregistered`, {
+        hint: "register the memory again and post with the new region",
+        details: { lkey: this.lkey },
+      });
+    }
     checkBounds(offset, length, this.length, `${what} on local region ${this.lkey}`);
     return this.bytes.subarray(offset, offset + length);
   }

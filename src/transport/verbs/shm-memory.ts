@@ -1,6 +1,7 @@
 import { MpmError } from "../../errors/mpm-error.ts";
 import { LINE, MR_ENTRY_SIZE, slotOffsets } from "../region-layout.ts";
 import type { ShmChannel } from "../shm-channel.ts";
+import { HeapAllocator } from "./heap-allocator.ts";
 import { ACCESS_BITS, type Access, accessBits, checkBounds, MemoryRegion, newKey } from "./memory-region.ts";
 
 const ENTRY = { rkey: 0, offset: 1, length: 2, access: 3 } as const;
@@ -8,7 +9,7 @@ const ENTRY = { rkey: 0, offset: 1, length: 2, access: 3 } as const;
 /**
  * Registered memory of one side of a shared-memory slot: regions are carved from this side's heap and
  * published in this side's table (rkey, offset, length, access), which the peer reads to check its
- * one-sided requests. Carving is a bump allocator: deregistering revokes the key but does not reuse space.
+ * one-sided requests. Deregistering revokes the key and gives the table entry and the heap space back.
  */
 export class ShmMemory {
   readonly #channel: ShmChannel;
@@ -20,8 +21,9 @@ export class ShmMemory {
   readonly #myHeap: number;
   readonly #peerTable: number;
   readonly #peerHeap: number;
-  #used = 0;
-  #count = 0;
+  readonly #heap: HeapAllocator;
+  /** The live region of each table entry (index = lkey - 1). */
+  readonly #live: (MemoryRegion | undefined)[] = [];
 
   constructor(channel: ShmChannel) {
     const region = channel.region;
@@ -37,20 +39,24 @@ export class ShmMemory {
     this.#myHeap = base + off.heap[channel.side];
     this.#peerTable = base + off.mrTable[peer];
     this.#peerHeap = base + off.heap[peer];
+    this.#heap = new HeapAllocator(this.#heapSize, LINE);
   }
 
   register(length: number, access: Access): MemoryRegion {
     checkBounds(0, length, Number.MAX_SAFE_INTEGER, "register");
-    const start = Math.ceil(this.#used / LINE) * LINE;
-    if (this.#count >= this.#entries || start + length > this.#heapSize) {
+    let index = this.#live.indexOf(undefined);
+    if (index < 0) index = this.#live.length;
+    const start = index < this.#entries ? this.#heap.allocate(length) : -1;
+    if (start < 0) {
+      const left = this.#heap.available();
       throw new MpmError(
         "MPM_E_VRDMA_HEAP_FULL",
-        `cannot register ${length} bytes: ${this.#heapSize - start} of ${this.#heapSize} heap bytes and ${this.#entries - this.#count} table entries left on slot ${this.#channel.slot} of ${this.#channel.region.path}`,
-        { hint: "register fewer or smaller regions, or lay out the region with a larger heapSize" },
+        `cannot register ${length} bytes: ${left.total} of ${this.#heapSize} heap bytes (at most ${left.largest} in one piece) and ${this.#entries - this.#live.filter(Boolean).length} table entries left on slot ${this.#channel.slot} of ${this.#channel.region.path}`,
+        {
+          hint: "deregister regions no longer used, register fewer or smaller ones, or lay out the region with a larger heapSize",
+        },
       );
     }
-    const index = this.#count++;
-    this.#used = start + length;
     const rkey = newKey();
     const entry = (this.#myTable + index * MR_ENTRY_SIZE) / 4;
     this.#words[entry + ENTRY.offset] = start;
@@ -59,11 +65,23 @@ export class ShmMemory {
     // The key goes in last: a peer that finds it finds a complete entry.
     Atomics.store(this.#words, entry + ENTRY.rkey, rkey | 0);
     const bytes = this.#bytes.subarray(this.#myHeap + start, this.#myHeap + start + length);
-    return new MemoryRegion(index + 1, rkey, bytes, access);
+    const mr = new MemoryRegion(index + 1, rkey, bytes, access);
+    this.#live[index] = mr;
+    return mr;
   }
 
+  /**
+   * Revokes the key first, then frees the space: a peer that looks the key up afterwards is refused. As with
+   * ibv_dereg_mr, one-sided operations the peer still has in flight on the region are the application's to
+   * finish first.
+   */
   deregister(mr: MemoryRegion): void {
-    Atomics.store(this.#words, (this.#myTable + (mr.lkey - 1) * MR_ENTRY_SIZE) / 4 + ENTRY.rkey, 0);
+    const index = mr.lkey - 1;
+    if (this.#live[index] !== mr) return;
+    Atomics.store(this.#words, (this.#myTable + index * MR_ENTRY_SIZE) / 4 + ENTRY.rkey, 0);
+    this.#heap.release(mr.bytes.byteOffset - this.#bytes.byteOffset - this.#myHeap, mr.length);
+    this.#live[index] = undefined;
+    mr.invalidate();
   }
 
   /**

@@ -17,7 +17,9 @@ export class TcpMemory {
   }
 
   deregister(mr: MemoryRegion): void {
+    if (this.#byKey.get(mr.rkey) !== mr) return;
     this.#byKey.delete(mr.rkey);
+    mr.invalidate();
   }
 
   /** This side's bytes that a peer request names, checked as ShmMemory checks the peer's table. */
