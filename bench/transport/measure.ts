@@ -82,3 +82,18 @@ export function memcpyBandwidth(repeats: number): number {
   }
   return best;
 }
+
+/**
+ * The far end of rawPingPong: spins on the rings, echoing every byte (starting with `first`, bytes already
+ * taken from the ring), until the peer marks its side closed. Blocks the event loop all that time.
+ */
+export function rawEcho(channel: ShmChannel, first?: Buffer): void {
+  let pending = first;
+  while (!channel.peerClosed()) {
+    if (pending) {
+      const n = channel.tx.write(pending);
+      pending = n === pending.length ? undefined : pending.subarray(n);
+    }
+    if (!pending) pending = channel.rx.read(1 << 20);
+  }
+}

@@ -20,9 +20,13 @@ function addDir(tree: FileTree, hostDir: string, guestDir: string, keep: (path: 
 /**
  * A guest that runs the transport's guest peer (test/transport/fixtures/guest-peer.ts) on the node runtime
  * base: the transport and error sources as they are (Node 24 strips the types in the guest too) and the
- * mmap addon built on this host (it needs only libc, which the node base carries).
+ * mmap addon built on this host (it needs only libc, which the node base carries). `extraDirs` (relative to
+ * the repository) add more sources at the same place under /app, such as a benchmark's in-guest program.
  */
-export async function composeTransportGuest(dir: string): Promise<ComposedImage> {
+export async function composeTransportGuest(
+  dir: string,
+  options: { extraDirs?: readonly string[] } = {},
+): Promise<ComposedImage> {
   await runBaseFetch({ only: ["kernel", "busybox", "node"] });
   const nodeRoot = (await requireNodeBase()).root;
   const runtime: FileTree = new Map();
@@ -35,7 +39,8 @@ export async function composeTransportGuest(dir: string): Promise<ComposedImage>
   const source = (p: string) => p.endsWith(".ts") && !p.endsWith(".test.ts");
   addDir(app, join(REPO, "src/transport"), "/app/src/transport", (p) => source(p) || p.endsWith(".c"));
   addDir(app, join(REPO, "src/errors"), "/app/src/errors", source);
-  addDir(app, join(REPO, "test/transport/fixtures"), "/app/test/transport/fixtures", source);
+  for (const sources of ["test/transport/fixtures", ...(options.extraDirs ?? [])])
+    addDir(app, join(REPO, sources), `/app/${sources}`, source);
   const addon = buildShmAddon();
   app.set(`/app/${relative(REPO, addon)}`, { type: "file", mode: 0o755, data: readFileSync(addon) });
   return composeInitrd({
