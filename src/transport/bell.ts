@@ -42,6 +42,19 @@ export function removeBells(fileId: string, slot: number, generation: number): v
   for (const side of [0, 1]) rmSync(bellPath(fileId, slot, generation, side), { force: true });
 }
 
+/** FIFOs of this process's live listeners, removed at exit if their connections are still open then. */
+const live = new Set<string>();
+let exitHook = false;
+
+function track(path: string): void {
+  live.add(path);
+  if (exitHook) return;
+  exitHook = true;
+  process.once("exit", () => {
+    for (const path of live) rmSync(path, { force: true });
+  });
+}
+
 /** The sleeping side's end: creates the FIFO and calls onRing whenever a ring arrives. */
 export class BellListener {
   readonly path: string;
@@ -51,6 +64,7 @@ export class BellListener {
   constructor(path: string) {
     this.path = path;
     shmAddon().makeFifo(path);
+    track(path);
     // Opened for reading and writing, so the FIFO never reports end-of-file while no ringer has it open.
     const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
     this.#socket = new Socket({ fd, readable: true, writable: false });
@@ -63,6 +77,7 @@ export class BellListener {
   close(): void {
     this.#socket.destroy();
     rmSync(this.path, { force: true });
+    live.delete(this.path);
   }
 }
 

@@ -34,8 +34,7 @@ export class ShmRegion {
   readonly fileId: string;
 
   private constructor(path: string, buffer: ArrayBuffer, geometry: Geometry) {
-    const { dev, ino } = statSync(path);
-    this.fileId = `${dev}-${ino}`;
+    this.fileId = regionFileId(path);
     this.path = path;
     this.buffer = buffer;
     this.words = new Int32Array(buffer);
@@ -150,4 +149,10 @@ function checkHeader(path: string, buffer: ArrayBuffer): Geometry {
     });
   }
   return geometry;
+}
+
+/** A region file's device and inode as "<dev>-<ino>" (see ShmRegion.fileId). */
+export function regionFileId(path: string): string {
+  const { dev, ino } = statSync(path);
+  return `${dev}-${ino}`;
 }

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { removeAllBells } from "../../src/transport/bell.ts";
+import { regionFileId } from "../../src/transport/shm-region.ts";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
@@ -67,7 +69,12 @@ export function scratch(): { shm: string; dir: string; routesFile(routes: object
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });
-      rmSync(shm, { force: true });
+      // The region and the tests' variants of it (<shm>-ticker...), with the doorbells killed peers left.
+      for (const name of readdirSync(dirname(shm))) {
+        if (!name.startsWith(basename(shm))) continue;
+        removeAllBells(regionFileId(join(dirname(shm), name)));
+        rmSync(join(dirname(shm), name), { force: true });
+      }
     },
   };
 }
