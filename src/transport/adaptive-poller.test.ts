@@ -28,23 +28,24 @@ test("without a doorbell the spin window stays wide, as a missed message costs a
   }
 });
 
-test("the spin window grows towards the peer's answer time and stays within spinMs", async () => {
-  // A peer that answers every 0.3 ms: the window settles near 4x that, capped at spinMs.
-  let next = performance.now();
-  const answers = () => {
-    const now = performance.now();
-    if (now < next) return false;
-    next = now + 0.3;
-    return true;
+test("the spin window settles near 16x the peer's answer time, within spinMs", async () => {
+  // A peer that answers every 0.05 ms: the window moves from spinMs (2 ms) towards 16 x 0.05 = 0.8 ms.
+  const everyMs = (gap: number) => {
+    let next = performance.now();
+    return () => {
+      const now = performance.now();
+      if (now < next) return false;
+      next = now + gap;
+      return true;
+    };
   };
-  const poller = new AdaptivePoller(answers, { spinMs: 2 });
+  const poller = new AdaptivePoller(everyMs(0.05), { spinMs: 2 });
   poller.start();
   await sleep(40);
-  const settled = poller.windowMs;
   poller.stop();
-  assert.ok(settled > 0.3 && settled <= 2, `window ${settled} ms`);
+  assert.ok(poller.windowMs > 0.3 && poller.windowMs < 2, `window ${poller.windowMs} ms`);
 
-  const capped = new AdaptivePoller(answers, { spinMs: 0.5 });
+  const capped = new AdaptivePoller(everyMs(0.3), { spinMs: 0.5 });
   capped.start();
   await sleep(40);
   capped.stop();
