@@ -70,7 +70,7 @@ export class TextProtocol {
         break;
       }
       const end = nl - pos > 1 && input[nl - 1] === 13 ? nl - 1 : nl;
-      const next = this.command(input.toString("latin1", pos, end), input, nl + 1);
+      const next = this.command(tokenize(input, pos, end), input, nl + 1);
       if (next < 0) break;
       pos = next;
     }
@@ -88,8 +88,7 @@ export class TextProtocol {
   }
 
   /** Runs one command line; returns the position after it (and its data block), or -1 to wait for data. */
-  private command(text: string, input: Buffer, after: number): number {
-    const tokens = text.split(" ").filter((t) => t.length > 0);
+  private command(tokens: string[], input: Buffer, after: number): number {
     const ntokens = tokens.length + 1;
     const name = tokens[0];
     if (name === undefined || name.length < 2) return this.reply(line("ERROR"), after);
@@ -302,6 +301,26 @@ export class TextProtocol {
     if (parseU32(tokens[1]!) === undefined) return this.reply(noreply ? NONE : line(BAD_FORMAT), after);
     return this.reply(noreply ? NONE : line("OK"), after);
   }
+}
+
+/**
+ * The space-separated tokens of input[start..end], scanned on the bytes: a string per token rather than a
+ * string for the line split into substrings, whose characters V8 reads through an indirection when it
+ * hashes a key for the item map (with split, key hashing and map lookups were 5% of a shard's CPU).
+ */
+function tokenize(input: Buffer, start: number, end: number): string[] {
+  const tokens: string[] = [];
+  let i = start;
+  while (i < end) {
+    if (input[i] === 0x20) {
+      i++;
+      continue;
+    }
+    const from = i;
+    while (i < end && input[i] !== 0x20) i++;
+    tokens.push(input.toString("latin1", from, i));
+  }
+  return tokens;
 }
 
 function formatHits(keys: readonly string[], hits: readonly (Hit | null)[], withCas: boolean): Reply {
