@@ -2,7 +2,14 @@ import { itemTotalSize } from "./memcached-limits.ts";
 
 /** One cached value. Times are memcached-relative seconds (see MemcachedClock). */
 export interface Item {
+  /** A view into `getReply`, so the value is stored once. */
   value: Uint8Array;
+  /**
+   * The text protocol's whole reply to `get <key>` for this item ("VALUE key flags bytes", the value,
+   * END), built once when the item is stored: a single-key get hit then writes it as it is, with no
+   * header formatting, allocation or copy per request.
+   */
+  getReply: Uint8Array;
   flags: number;
   /** 0 = never expires. */
   exptime: number;
@@ -70,6 +77,20 @@ export function zeroCounters(): StoreCounters {
     expired_unfetched: 0,
     evicted_unfetched: 0,
   };
+}
+
+/** "\r\nEND\r\n" after the value in a get reply. */
+export const GET_REPLY_TAIL = 7;
+
+/** `VALUE key flags bytes\r\n`, a copy of the value, `\r\nEND\r\n` (keys are latin1, one byte per char). */
+function packGetReply(key: string, flags: number, value: Uint8Array): Buffer {
+  const header = `VALUE ${key} ${flags} ${value.length}\r\n`;
+  // Its own memory, not a slice of Node's shared 8 KiB pool, which one long-lived item would keep alive.
+  const reply = Buffer.allocUnsafeSlow(header.length + value.length + GET_REPLY_TAIL);
+  reply.write(header, 0, "latin1");
+  reply.set(value, header.length);
+  reply.write("\r\nEND\r\n", header.length + value.length, "latin1");
+  return reply;
 }
 
 /** memcached only moves a hit item to the LRU head if it was not bumped in the last minute. */
@@ -180,7 +201,21 @@ export class ItemStore {
       return undefined;
     }
     while (this.usedBytes + size > this.limitBytes) this.evictOldest(now);
-    const item: Item = { value, flags, exptime, time: now, cas: this.takeCas(), size, fetched: false };
+    const getReply = packGetReply(key, flags, value);
+    const stored = getReply.subarray(
+      getReply.length - GET_REPLY_TAIL - value.length,
+      getReply.length - GET_REPLY_TAIL,
+    );
+    const item: Item = {
+      value: stored,
+      getReply,
+      flags,
+      exptime,
+      time: now,
+      cas: this.takeCas(),
+      size,
+      fetched: false,
+    };
     this.items.set(key, item);
     this.usedBytes += size;
     this.counters.total_items++;

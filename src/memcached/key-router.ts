@@ -45,6 +45,16 @@ export class KeyRouter {
     return shard.submitTo<StoreRequest, StoreResponse>(home, STORE_HANDLER, req);
   }
 
+  /**
+   * A text `get` of one key on its home shard: the item's prepared reply, or null on a miss; undefined
+   * when the key lives on another shard (then `get` serves it).
+   */
+  localGetReply(key: string): Uint8Array | null | undefined {
+    if (this.shards !== 1 && this.home(key) !== this.self) return undefined;
+    const item = this.store.fetch(key, this.clock.currentTime());
+    return item === undefined ? null : item.getReply;
+  }
+
   /** A multi-key get: one request per owning shard, results put back in key order. */
   get(keys: readonly string[], touchTo: number | undefined): (Hit | null)[] | Future<(Hit | null)[]> {
     if (this.shards === 1 || keys.every((k) => this.home(k) === this.self)) {

@@ -1,4 +1,4 @@
-import type { Item, ItemStore } from "./item-store.ts";
+import { GET_REPLY_TAIL, type Item, type ItemStore } from "./item-store.ts";
 
 /**
  * The operations a shard performs on its own items. They are plain data so that a request for a key that
@@ -181,9 +181,13 @@ function applyDelta(store: ItemStore, req: Extract<StoreRequest, { t: "delta" }>
   return { s: "OK", value: next, cas: grown.cas };
 }
 
+/** A new copy, not a write into the old bytes: a reply still waiting to be sent may hold them. */
 function writeInPlace(item: Item, digits: string): void {
-  const bytes = new Uint8Array(item.value.length).fill(0x20);
+  const reply = new Uint8Array(item.getReply);
+  const end = reply.length - GET_REPLY_TAIL;
+  const bytes = reply.subarray(end - item.value.length, end).fill(0x20);
   for (let i = 0; i < digits.length; i++) bytes[i] = digits.charCodeAt(i);
+  item.getReply = reply;
   item.value = bytes;
 }
 

@@ -29,6 +29,7 @@ function line(text: string): Reply {
 const NONE: Reply = [];
 const CRLF = Buffer.from("\r\n");
 const END = Buffer.from("END\r\n");
+const MISS: Reply = [END];
 const BAD_FORMAT = "CLIENT_ERROR bad command line format";
 const BAD_EXPTIME = "CLIENT_ERROR invalid exptime argument";
 
@@ -164,6 +165,12 @@ export class TextProtocol {
     touchTo: number | undefined,
     after: number,
   ): number {
+    if (tokens.length === from + 1 && !withCas && touchTo === undefined) {
+      const key = tokens[from]!;
+      if (key.length > KEY_MAX_LENGTH) return this.reply(line(BAD_FORMAT), after);
+      const local = this.ctx.router.localGetReply(key);
+      if (local !== undefined) return this.reply(local === null ? MISS : [local], after);
+    }
     const keys = tokens.slice(from);
     for (const k of keys) if (k.length > KEY_MAX_LENGTH) return this.reply(line(BAD_FORMAT), after);
     const hits = this.ctx.router.get(keys, touchTo);
@@ -204,8 +211,8 @@ export class TextProtocol {
       this.reply(noreply ? NONE : line("CLIENT_ERROR bad data chunk"), end + 2);
       return end + 2;
     }
-    // Copy: the value outlives this read buffer, which is shared by many requests.
-    const value = Uint8Array.prototype.slice.call(input, after, end);
+    // A view: the store copies it (into the item's get reply), or the message to its home shard does.
+    const value = input.subarray(after, end);
     const result = this.ctx.router.run(key, {
       t: "store",
       mode,
