@@ -4,7 +4,10 @@
  * Runs are interleaved (every server once per round) so background noise hits all of them alike, and
  * the figures are medians over the rounds.
  *
- *   node bench/memcached/run.ts [--seconds 4] [--repeats 3] [--connections 4,16,64]
+ *   node bench/memcached/run.ts [--seconds 4] [--repeats 3] [--connections 4,16,64] [--baseline DIR]
+ *
+ * --baseline DIR adds DIR's mpm (another checkout, e.g. a git worktree of an older commit) with one shard
+ * to every round, for a before/after comparison measured in the same run; it is printed, not charted.
  *
  * Writes bench/results/memcached-benchmark.json, docs/memcached-benchmark.svg (throughput) and
  * docs/memcached-benchmark-cpu.svg (server CPU per request), and prints a Markdown table.
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "4" },
     repeats: { type: "string", default: "3" },
     connections: { type: "string", default: "4,16,64" },
+    baseline: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -30,6 +34,8 @@ const connectionCounts = values.connections.split(",").map(Number);
 
 const SERVERS = ["ours 1 shard", "memcached -t 1", "ours 2 shards", "memcached -t 2"] as const;
 type ServerName = (typeof SERVERS)[number];
+const BASELINE = "baseline 1 shard";
+const loaded: string[] = values.baseline === undefined ? [...SERVERS] : [...SERVERS, BASELINE];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,16 +48,19 @@ const config = join(dir, "memcaslap.cfg");
 // memcaslap's distribution file: key 32 bytes, value 100 bytes, commands set:get = 0.1:0.9.
 writeFileSync(config, "key\n32 32 1\nvalue\n100 100 1\ncmd\n0 0.1\n1 0.9\n");
 
-const servers = new Map<ServerName, RunningServer>();
+const servers = new Map<string, RunningServer>();
 try {
   servers.set("ours 1 shard", await startOurs(["-t", "1"]));
   servers.set("memcached -t 1", await startReal(["-t", "1"]));
   servers.set("ours 2 shards", await startOurs(["-t", "2"]));
   servers.set("memcached -t 2", await startReal(["-t", "2"]));
+  if (values.baseline !== undefined) {
+    servers.set(BASELINE, await startOurs(["-t", "1"], undefined, join(values.baseline, "bin", "mpm")));
+  }
   const results = new Map<string, LoadResult[]>();
   for (let r = 0; r < repeats; r++) {
     for (const c of connectionCounts) {
-      for (const name of SERVERS) {
+      for (const name of loaded) {
         const s = servers.get(name)!;
         const result = await loadServer(s.port, s.child.pid!, c, seconds, config);
         const key = `${name}|${c}`;
@@ -129,6 +138,20 @@ try {
     lines.push(
       `| ${s.connections} | ${f(v("ours 1 shard").tps! / v("memcached -t 1").tps!, 2)} | ${f(v("ours 2 shards").tps! / v("memcached -t 2").tps!, 2)} | ${f(v("ours 1 shard").cpuUsPerOp! / v("memcached -t 1").cpuUsPerOp!, 2)} | ${f(v("ours 2 shards").cpuUsPerOp! / v("memcached -t 2").cpuUsPerOp!, 2)} | ${f(v("ours 2 shards").tps! / v("ours 1 shard").tps!, 2)} |`,
     );
+  }
+  if (values.baseline !== undefined) {
+    lines.push(
+      "",
+      "| conns | baseline req/s | ours req/s | baseline CPU µs/req | ours CPU µs/req | CPU/req ours/baseline | baseline/memcached -t 1 | ours/memcached -t 1 |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    );
+    for (const c of connectionCounts) {
+      const m = (name: string, k: keyof LoadResult) => median(results.get(`${name}|${c}`)!.map((x) => x[k]));
+      const [base, ours, real] = [BASELINE, "ours 1 shard", "memcached -t 1"].map((n) => m(n, "cpuUsPerOp"));
+      lines.push(
+        `| ${c} | ${f(m(BASELINE, "tps"))} | ${f(m("ours 1 shard", "tps"))} | ${f(base!, 1)} | ${f(ours!, 1)} | ${f(ours! / base!, 2)} | ${f(base! / real!, 2)} | ${f(ours! / real!, 2)} |`,
+      );
+    }
   }
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {

@@ -33,12 +33,12 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-/** `mpm memcached -p 0 ...`, waiting for its "listening" line (bounded). */
-export async function startOurs(args: string[] = [], wrapper?: string): Promise<RunningServer> {
+/** `mpm memcached -p 0 ...`, waiting for its "listening" line (bounded); `mpm` may be another checkout's. */
+export async function startOurs(args: string[] = [], wrapper?: string, mpm = MPM): Promise<RunningServer> {
   const argv = ["memcached", "-p", "0", "-l", "127.0.0.1", ...args];
   const child = wrapper
-    ? spawn("sh", ["-c", `${wrapper} && exec "$0" "$@"`, MPM, ...argv], { stdio: ["ignore", "pipe", "pipe"] })
-    : spawn(MPM, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    ? spawn("sh", ["-c", `${wrapper} && exec "$0" "$@"`, mpm, ...argv], { stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(mpm, argv, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stderr!.on("data", (d) => {
