@@ -7,7 +7,8 @@ export interface Item {
   /**
    * The text protocol's whole reply to `get <key>` for this item ("VALUE key flags bytes", the value,
    * END), built once when the item is stored: a single-key get hit then writes it as it is, with no
-   * header formatting, allocation or copy per request.
+   * header formatting, allocation or copy per request (0.6–1.3 µs less CPU per request of 13–16 with
+   * memcaslap's 90% gets). Costs the VALUE line and END per item (under 300 bytes with a 250-byte key).
    */
   getReply: Uint8Array;
   flags: number;

@@ -311,9 +311,10 @@ export class TextProtocol {
 }
 
 /**
- * The space-separated tokens of input[start..end], scanned on the bytes: a string per token rather than a
- * string for the line split into substrings, whose characters V8 reads through an indirection when it
- * hashes a key for the item map (with split, key hashing and map lookups were 5% of a shard's CPU).
+ * The space-separated tokens of input[start..end], scanned on the bytes: a flat string per token. Splitting
+ * a string of the line made sliced strings, whose characters V8 reads through an indirection when it hashes
+ * and compares a key in the item map; scanning saved about 0.8 µs of CPU per request of 15 (memcaslap, 16
+ * connections, one shard).
  */
 function tokenize(input: Buffer, start: number, end: number): string[] {
   const tokens: string[] = [];
