@@ -1,22 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../../test/run/cli.ts";
+import { type PingPongRow, pingPongMBps } from "./measure.ts";
 import { logLogChart } from "./svg-chart.ts";
 
-/** One ping-pong size: median round trips in ms over ivshmem (socket API), user networking, raw rings. */
-export interface Row {
-  size: number;
-  shm: number;
-  tcp: number;
-  raw: number;
-}
-
 /** Writes docs/vrdma-guests-latency.svg and docs/vrdma-guests-bandwidth.svg from the ping-pong rows. */
-export function writeGuestCharts(rows: readonly Row[]): void {
-  const curve = (pick: (r: Row) => number, f: (rtt: number, size: number) => number) =>
+export function writeGuestCharts(rows: readonly PingPongRow[]): void {
+  const curve = (pick: (r: PingPongRow) => number, f: (rtt: number, size: number) => number) =>
     rows.map((r) => [r.size, f(pick(r), r.size)] as [number, number]);
   const us = (rtt: number) => (rtt / 2) * 1000;
-  const bw = (rtt: number, size: number) => size / 1e6 / (rtt / 2 / 1000);
   const series = (f: (rtt: number, size: number) => number) => [
     { name: "ivshmem, socket API", points: curve((r) => r.shm, f) },
     { name: "user net (TCP), socket API", points: curve((r) => r.tcp, f) },
@@ -37,7 +29,7 @@ export function writeGuestCharts(rows: readonly Row[]): void {
       title: "Guest to guest: ping-pong bandwidth (higher is better)",
       xLabel: "message size (bytes)",
       yLabel: "MB/s",
-      series: series(bw),
+      series: series(pingPongMBps),
     }),
   );
 }

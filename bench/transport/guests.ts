@@ -12,6 +12,7 @@ import { mpm, REPO } from "../../test/run/cli.ts";
 import { composeTransportGuest } from "../../test/transport/guest-image.ts";
 import { freePort } from "./anchors.ts";
 import { writeGuestCharts } from "./guest-charts.ts";
+import { pingPongSummary } from "./measure.ts";
 
 const quick = process.argv.includes("--quick");
 const GUEST_PORT = 7000;
@@ -86,9 +87,6 @@ function summarise(
   guest: GuestResult,
   run: { hostSeconds: number; accel: string; hostPort: number; loadBefore: number },
 ) {
-  const small = guest.pingpong[0]!;
-  const large = guest.pingpong.at(-1)!;
-  const bw = (rttMs: number, size: number) => size / 1e6 / (rttMs / 2 / 1000);
   const { stream, requestResponsePerSecond: rr } = guest;
   return {
     date: new Date().toISOString(),
@@ -111,14 +109,7 @@ function summarise(
       hostSeconds: run.hostSeconds,
     },
     guestEventLoopTurnUs: guest.eventLoopTurnUs,
-    smallLatencyUs: { shm: (small.shm / 2) * 1000, tcp: (small.tcp / 2) * 1000, raw: (small.raw / 2) * 1000 },
-    smallLatencyRatioTcpOverShm: small.tcp / small.shm,
-    largeBandwidthMBps: {
-      shm: bw(large.shm, large.size),
-      tcp: bw(large.tcp, large.size),
-      raw: bw(large.raw, large.size),
-    },
-    largeBandwidthRatioShmOverTcp: large.tcp / large.shm,
+    ...pingPongSummary(guest.pingpong),
     stream,
     streamRatioShmOverTcp: stream.shm / stream.tcp,
     requestResponsePerSecond: rr,

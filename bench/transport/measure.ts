@@ -97,3 +97,30 @@ export function rawEcho(channel: ShmChannel, first?: Buffer): void {
     if (!pending) pending = channel.rx.read(1 << 20);
   }
 }
+
+/** One size of a ping-pong curve: mean round trips in ms over shared memory, TCP and the raw rings. */
+export interface PingPongRow {
+  readonly size: number;
+  readonly shm: number;
+  readonly tcp: number;
+  readonly raw: number;
+}
+
+/** One-way bandwidth in MB/s of a ping-pong of size bytes with the given round trip. */
+export const pingPongMBps = (rttMs: number, size: number): number => size / 1e6 / (rttMs / 2 / 1000);
+
+/** The headline figures of a ping-pong curve: latency at its smallest size, bandwidth at its largest. */
+export function pingPongSummary(rows: readonly PingPongRow[]) {
+  const small = rows[0]!;
+  const large = rows.at(-1)!;
+  return {
+    smallLatencyUs: { shm: (small.shm / 2) * 1000, tcp: (small.tcp / 2) * 1000, raw: (small.raw / 2) * 1000 },
+    smallLatencyRatioTcpOverShm: small.tcp / small.shm,
+    largeBandwidthMBps: {
+      shm: pingPongMBps(large.shm, large.size),
+      tcp: pingPongMBps(large.tcp, large.size),
+      raw: pingPongMBps(large.raw, large.size),
+    },
+    largeBandwidthRatioShmOverTcp: large.tcp / large.shm,
+  };
+}

@@ -15,7 +15,16 @@ import { RouteTable } from "../../src/transport/route-table.ts";
 import { ShmChannel } from "../../src/transport/shm-channel.ts";
 import { regionFileId, ShmRegion } from "../../src/transport/shm-region.ts";
 import { iperf3, netpipeTcp, sockperf } from "./anchors.ts";
-import { iterationsFor, median, memcpyBandwidth, pingPong, rawPingPong, stream } from "./measure.ts";
+import {
+  iterationsFor,
+  median,
+  memcpyBandwidth,
+  pingPong,
+  pingPongMBps,
+  pingPongSummary,
+  rawPingPong,
+  stream,
+} from "./measure.ts";
 import { logLogChart } from "./svg-chart.ts";
 
 const quick = process.argv.includes("--quick");
@@ -145,23 +154,13 @@ try {
   const sockperfUs = await sockperf(quick ? 2 : 5, 14);
   log(`iperf3 ${iperf.toFixed(0)} MB/s, sockperf one-way ${sockperfUs.toFixed(1)} us`);
 
-  const small = pingpong[0]!;
-  const large = pingpong.at(-1)!;
-  const bw = (rttMs: number, size: number) => size / 1e6 / (rttMs / 2 / 1000);
   const summary = {
     date: new Date().toISOString(),
     machine: `${cpus().length} x ${cpus()[0]?.model}`,
     node: process.version,
     repeats: REPEATS,
     memcpyMBps: memcpy,
-    smallLatencyUs: { shm: (small.shm / 2) * 1000, tcp: (small.tcp / 2) * 1000, raw: (small.raw / 2) * 1000 },
-    smallLatencyRatioTcpOverShm: small.tcp / small.shm,
-    largeBandwidthMBps: {
-      shm: bw(large.shm, large.size),
-      tcp: bw(large.tcp, large.size),
-      raw: bw(large.raw, large.size),
-    },
-    largeBandwidthRatioShmOverTcp: large.tcp / large.shm,
+    ...pingPongSummary(pingpong),
     stream: stream_,
     streamRatioShmOverTcp: stream_.shm / stream_.tcp,
     requestResponsePerSecond: rr,
@@ -195,9 +194,9 @@ try {
       xLabel: "message size (bytes)",
       yLabel: "MB/s",
       series: [
-        { name: "shm, socket API", points: curve((r) => r.shm, bw) },
-        { name: "TCP, socket API", points: curve((r) => r.tcp, bw) },
-        { name: "shm, raw rings", points: curve((r) => r.raw, bw) },
+        { name: "shm, socket API", points: curve((r) => r.shm, pingPongMBps) },
+        { name: "TCP, socket API", points: curve((r) => r.tcp, pingPongMBps) },
+        { name: "shm, raw rings", points: curve((r) => r.raw, pingPongMBps) },
         { name: "NPtcp (C, TCP)", points: nptcp.map(([b, s]) => [b, b / 1e6 / s] as [number, number]) },
       ],
       lines: [{ name: "memcpy", y: memcpy }],
