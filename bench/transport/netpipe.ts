@@ -4,16 +4,15 @@
 //   (TCP_RR) for the socket API over both, with iperf3 and sockperf as anchors; memcpy bandwidth as the limit.
 // Usage: node bench/transport/netpipe.ts [--quick]   (writes bench/results/transport.json and docs/vrdma-*.svg)
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { removeAllBells } from "../../src/transport/bell.ts";
 import { connect, type Socket } from "../../src/transport/connect.ts";
 import { RouteTable } from "../../src/transport/route-table.ts";
 import { ShmChannel } from "../../src/transport/shm-channel.ts";
-import { regionFileId, ShmRegion } from "../../src/transport/shm-region.ts";
+import { removeRegion, ShmRegion } from "../../src/transport/shm-region.ts";
 import { iperf3, netpipeTcp, sockperf } from "./anchors.ts";
 import {
   iterationsFor,
@@ -208,8 +207,7 @@ try {
 } finally {
   for (const child of children) child.kill("SIGKILL");
   // The killed echo peer cannot remove its doorbells.
-  if (existsSync(shm)) removeAllBells(regionFileId(shm));
-  rmSync(shm, { force: true });
-  rmSync(rawShm, { force: true });
+  removeRegion(shm);
+  removeRegion(rawShm);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -43,9 +43,9 @@ const GAP_FACTOR = 16;
  * The window adapts, because spinning only pays when the peer runs at the same time: on 2 cores shared
  * with other work, a spinner holds the core its peer needs, and a 1-byte ping-pong with a fixed 2 ms window
  * took 1.7 µs one way at the median but 2 ms at p90 (mean 0.5-1.1 ms, load average 3). Each success moves
- * the window a quarter of the way towards GAP_FACTOR times the wait it took; each expiry that ends in a sleep on the
- * doorbell halves it, down to SPIN_FLOOR_MS. Under the same load that gave 1.7-2.0 µs median and a mean of
- * 17-23 µs. Without a doorbell (across VMs) an expiry restores the full window instead.
+ * the window a quarter of the way towards GAP_FACTOR times the wait it took; each expiry that ends in a
+ * sleep on the doorbell halves it, down to SPIN_FLOOR_MS. Under the same load that gave 1.7-2.0 µs median
+ * and a mean of 17-23 µs. Without a doorbell (across VMs) an expiry restores the full window instead.
  *
  * With a doorbell whose peer shares this kernel, the idle phase is a sleep on it instead (bounded by
  * bellTimeoutMs): announce sleep, step once more (so a write that raced the announcement is not missed),

@@ -13,9 +13,13 @@ import { shmAddon } from "./native/shm-addon.ts";
  * the FIFO's 0.35 ms.)
  */
 
+const PREFIX = "mpm-vrdma-bell-";
+let dir: string | undefined;
+
 /** tmpfs under /dev/shm when there is one (a guest may lack it), else the temp directory. */
 function bellDir(): string {
-  return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  dir ??= existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  return dir;
 }
 
 /**
@@ -27,13 +31,11 @@ export function bellPath(fileId: string, slot: number, generation: number, side:
   return join(bellDir(), `${PREFIX}${fileId}-${slot}-${generation}-${side}`);
 }
 
-const PREFIX = "mpm-vrdma-bell-";
-
 /** Removes every doorbell of a region: a listener that lays a region out owns them all. */
 export function removeAllBells(fileId: string): void {
-  const dir = bellDir();
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith(`${PREFIX}${fileId}-`)) rmSync(join(dir, name), { force: true });
+  const where = bellDir();
+  for (const name of readdirSync(where)) {
+    if (name.startsWith(`${PREFIX}${fileId}-`)) rmSync(join(where, name), { force: true });
   }
 }
 

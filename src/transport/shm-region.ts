@@ -1,5 +1,6 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { MpmError } from "../errors/mpm-error.ts";
+import { removeAllBells } from "./bell.ts";
 import { shmAddon } from "./native/shm-addon.ts";
 import {
   checkGeometry,
@@ -155,4 +156,14 @@ function checkHeader(path: string, buffer: ArrayBuffer): Geometry {
 export function regionFileId(path: string): string {
   const { dev, ino } = statSync(path);
   return `${dev}-${ino}`;
+}
+
+/**
+ * Removes a region file with the doorbells named after it (those a killed peer could not remove); a missing
+ * file is fine. Only for a region no live connection uses any more.
+ */
+export function removeRegion(path: string): void {
+  if (!existsSync(path)) return;
+  removeAllBells(regionFileId(path));
+  rmSync(path, { force: true });
 }

@@ -15,6 +15,25 @@ import { composeTransportGuest } from "./guest-image.ts";
 const BOOT_MS = 240_000;
 const PEER = fileURLToPath(new URL("./fixtures/guest-peer.ts", import.meta.url));
 const CLIENT = "/usr/bin/node /app/test/transport/fixtures/guest-peer.ts client";
+/** `mpm run` of the transport guest on a machine, with the two regions attached. */
+const runGuest = (machine: string, shms: readonly string[]) => [
+  "run",
+  image.path,
+  "--machine",
+  machine,
+  "-m",
+  "512",
+  ...shms.flatMap((name) => ["--shm", name]),
+];
+/** The guest peer as a client of host:7000 (and 7001), routed over ivshmem. */
+const clientArgs = (host: string) => [
+  "--command",
+  `${CLIENT} ${host} 7000`,
+  "--env",
+  `MPM_VRDMA_ROUTES=${routes(host)}`,
+  "--timeout",
+  "200",
+];
 const routes = (host: string) =>
   JSON.stringify({
     routes: [
@@ -55,20 +74,10 @@ test("a guest and a host process talk through ivshmem with the socket and verbs 
       createInterface({ input: host.stdout! }).once("line", resolve),
     );
     assert.equal(ready, "VRDMA-GUEST-LISTENING");
-    const result = await mpm(
-      [
-        ...["run", image.path, "--machine", "microvm", "-m", "512", "--shm", shm0, "--shm", shm1],
-        ...[
-          "--command",
-          `${CLIENT} host 7000`,
-          "--env",
-          `MPM_VRDMA_ROUTES=${routes("host")}`,
-          "--timeout",
-          "200",
-        ],
-      ],
-      { env: { MPM_ROOT: dir }, timeoutMs: BOOT_MS },
-    );
+    const result = await mpm([...runGuest("microvm", [shm0, shm1]), ...clientArgs("host")], {
+      env: { MPM_ROOT: dir },
+      timeoutMs: BOOT_MS,
+    });
     assert.match(result.stdout, /VRDMA-GUEST-OK socket=shm verbs=shm/, result.stdout + result.stderr);
     assert.equal(result.status, 0);
   } finally {
@@ -79,51 +88,14 @@ test("a guest and a host process talk through ivshmem with the socket and verbs 
 test("two guests talk through one ivshmem region pair with the socket and verbs APIs", async () => {
   const [shm0, shm1] = [regions[2]!, regions[3]!];
   const env = { MPM_ROOT: dir };
-  const server = await mpm(
-    [
-      "run",
-      image.path,
-      "-d",
-      "--name",
-      `${tag}-srv`,
-      "--machine",
-      "pc",
-      "-m",
-      "512",
-      "--shm",
-      shm0,
-      "--shm",
-      shm1,
-    ],
-    { env, timeoutMs: 60_000 },
-  );
+  const server = await mpm([...runGuest("pc", [shm0, shm1]), "-d", "--name", `${tag}-srv`], {
+    env,
+    timeoutMs: 60_000,
+  });
   try {
     assert.equal(server.status, 0, server.stderr);
     const client = await mpm(
-      [
-        ...[
-          "run",
-          image.path,
-          "--name",
-          `${tag}-cli`,
-          "--machine",
-          "pc",
-          "-m",
-          "512",
-          "--shm",
-          shm0,
-          "--shm",
-          shm1,
-        ],
-        ...[
-          "--command",
-          `${CLIENT} peer 7000`,
-          "--env",
-          `MPM_VRDMA_ROUTES=${routes("peer")}`,
-          "--timeout",
-          "200",
-        ],
-      ],
+      [...runGuest("pc", [shm0, shm1]), "--name", `${tag}-cli`, ...clientArgs("peer")],
       { env, timeoutMs: BOOT_MS },
     );
     assert.match(client.stdout, /VRDMA-GUEST-OK socket=shm verbs=shm/, client.stdout + client.stderr);

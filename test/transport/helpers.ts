@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { removeAllBells } from "../../src/transport/bell.ts";
-import { regionFileId } from "../../src/transport/shm-region.ts";
+import { removeRegion } from "../../src/transport/shm-region.ts";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
@@ -71,9 +70,7 @@ export function scratch(): { shm: string; dir: string; routesFile(routes: object
       rmSync(dir, { recursive: true, force: true });
       // The region and the tests' variants of it (<shm>-ticker...), with the doorbells killed peers left.
       for (const name of readdirSync(dirname(shm))) {
-        if (!name.startsWith(basename(shm))) continue;
-        removeAllBells(regionFileId(join(dirname(shm), name)));
-        rmSync(join(dirname(shm), name), { force: true });
+        if (name.startsWith(basename(shm))) removeRegion(join(dirname(shm), name));
       }
     },
   };
