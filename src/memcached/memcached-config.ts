@@ -6,6 +6,8 @@ export interface MemcachedConfig {
   readonly itemSizeMax: number;
   /** Connection limit over all shards (-c); each shard takes an equal share. */
   readonly maxConnections: number;
+  /** Accept queue of each shard's listening socket (-b). */
+  readonly backlog: number;
   /** Unix seconds the server's clock starts from (shared, so expiry agrees across shards). */
   readonly processStarted: number;
   readonly host: string | undefined;

@@ -89,7 +89,7 @@ export class MemcachedShard implements Service {
       this.connections.rejected_connections++;
     });
     this.server = server;
-    return listenOnShard(server, { port, host: this.config.host });
+    return listenOnShard(server, { port, host: this.config.host, backlog: this.config.backlog });
   }
 
   async listenUdp(port: number): Promise<number> {

@@ -99,6 +99,7 @@ export function settingsStats(config: MemcachedConfig, shards: number): StatLine
     ["maxconns", config.maxConnections],
     ["tcpport", config.tcpPort],
     ["udpport", config.udpPort],
+    ["tcp_backlog", config.backlog],
     ["inter", config.host ?? "NULL"],
     ["evictions", "on"],
     ["num_threads", shards],

@@ -5,6 +5,8 @@ import { MpmError } from "../errors/mpm-error.ts";
 export interface ListenAddress {
   readonly port: number;
   readonly host?: string | undefined;
+  /** Connections the kernel completes before this shard accepts them; capped by net.core.somaxconn. Node's default is 511. */
+  readonly backlog?: number | undefined;
 }
 
 /**
@@ -30,7 +32,7 @@ export function listenOnShard(server: Server, address: ListenAddress): Promise<n
       );
     };
     server.once("error", onError);
-    server.listen({ port: address.port, host: address.host, reusePort: true }, () => {
+    server.listen({ port: address.port, host: address.host, backlog: address.backlog, reusePort: true }, () => {
       server.off("error", onError);
       const bound = server.address();
       resolve(typeof bound === "object" && bound !== null ? bound.port : address.port);

@@ -25,6 +25,7 @@ export function registerShardCommands(program: Command): void {
     .option("-m, --memory-limit <MiB>", "item memory in megabytes, split evenly over the shards", integer, 64)
     .option("-t, --threads <n>", "number of shards (default: number of cores)", integer)
     .option("-c, --conn-limit <n>", "maximum simultaneous connections", integer, 1024)
+    .option("-b, --listen-backlog <n>", "accept queue of each shard's listening socket", integer, 1024)
     .option("-I, --max-item-size <size>", "largest item (bytes, or with k/m suffix)", size, 1024 * 1024)
     .option("--continuation-bound <n>", "ready continuations run inline per loop turn", integer, 256)
     .action(async (o) => {
@@ -35,6 +36,7 @@ export function registerShardCommands(program: Command): void {
         memoryMb: o.memoryLimit,
         shards: o.threads,
         maxConnections: o.connLimit,
+        backlog: o.listenBacklog,
         itemSizeMax: o.maxItemSize,
         continuationBound: o.continuationBound,
       });

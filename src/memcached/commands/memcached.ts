@@ -21,6 +21,8 @@ export interface MemcachedOptions {
   readonly shards?: number;
   /** -c: maximum simultaneous connections. Default 1024. */
   readonly maxConnections?: number;
+  /** -b: accept queue of each shard's listening socket. Default 1024, as memcached. */
+  readonly backlog?: number;
   /** -I: largest item in bytes. Default 1 MiB. */
   readonly itemSizeMax?: number;
   /** Ready continuations run inline per loop turn. Default 256. */
@@ -56,6 +58,7 @@ export async function runMemcached(options: MemcachedOptions = {}): Promise<Runn
     memoryBytes: memoryMb * 1024 * 1024,
     itemSizeMax,
     maxConnections: check("-c (connections)", options.maxConnections ?? 1024, 1, 1 << 20),
+    backlog: check("-b (backlog)", options.backlog ?? 1024, 1, 65535),
     // memcached starts its clock in the past so relative times are never 0 (ITEM_UPDATE_INTERVAL + 2).
     processStarted: Math.floor(Date.now() / 1000) - 62,
     host: options.listen,
