@@ -74,7 +74,8 @@ describe("ShardGroup with small rings", { timeout: 60_000 }, () => {
         setTimeout(() => reject(new Error("some calls were never answered")), 20_000).unref();
       });
       const echoes = await Promise.race([echoed, stuck]);
-      echoes.forEach((echo, i) => assert.deepEqual(new Uint8Array(echo), args[i], `message ${i}`));
+      for (const [i, echo] of echoes.entries())
+        assert.deepEqual(new Uint8Array(echo), args[i], `message ${i}`);
     } finally {
       await group.stop();
     }

@@ -32,11 +32,14 @@ export function listenOnShard(server: Server, address: ListenAddress): Promise<n
       );
     };
     server.once("error", onError);
-    server.listen({ port: address.port, host: address.host, backlog: address.backlog, reusePort: true }, () => {
-      server.off("error", onError);
-      const bound = server.address();
-      resolve(typeof bound === "object" && bound !== null ? bound.port : address.port);
-    });
+    server.listen(
+      { port: address.port, host: address.host, backlog: address.backlog, reusePort: true },
+      () => {
+        server.off("error", onError);
+        const bound = server.address();
+        resolve(typeof bound === "object" && bound !== null ? bound.port : address.port);
+      },
+    );
   });
 }
 
