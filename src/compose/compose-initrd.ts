@@ -7,11 +7,7 @@ import type { FileTree } from "../image/tree/file-tree.ts";
 import type { GuestRunConfig } from "./guest-config.ts";
 import { writeImageAtomic, writeSidecar } from "./image-file.ts";
 import { buildInitramfs } from "./initramfs.ts";
-
-/** Kernel arguments for booting the initrd format; `mpm run` may add machine-specific ones. */
-// no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer check can fail and panic
-// ("IO-APIC + timer doesn't work", seen with load average 20 on 2 cores); the check is useless in a VM.
-export const INITRD_KERNEL_ARGS = "console=ttyS0 panic=-1 quiet no_timer_check";
+import { GUEST_KERNEL_ARGS } from "./kernel-args.ts";
 
 export interface ComposeInitrdOptions {
   readonly output: string;
@@ -58,7 +54,7 @@ export async function composeInitrd(options: ComposeInitrdOptions): Promise<Comp
     command: options.config.command,
     env: options.config.env,
     kernel: kernel.vmlinux,
-    kernelArgs: INITRD_KERNEL_ARGS,
+    kernelArgs: GUEST_KERNEL_ARGS,
     minMemoryMiB: initramfs.minMemoryMiB,
     ports: options.ports ?? [],
     sizeBytes,

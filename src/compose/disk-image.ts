@@ -7,11 +7,7 @@ import { writeQcow2FromRaw } from "../image/qcow2/qcow2-writer.ts";
 import { writeRofs } from "../image/rofs/rofs-writer.ts";
 import type { FileTree } from "../image/tree/file-tree.ts";
 import { tempNameFor, writeImageAtomic } from "./image-file.ts";
-
-/** Kernel arguments baked into disk images (syslinux.cfg); the console is the first serial port. */
-// no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer check can fail and panic
-// ("IO-APIC + timer doesn't work", seen with load average 20 on 2 cores); the check is useless in a VM.
-export const DISK_KERNEL_ARGS = "console=ttyS0 panic=-1 quiet no_timer_check";
+import { GUEST_KERNEL_ARGS } from "./kernel-args.ts";
 
 /**
  * A RAW or QCOW2 disk that boots alone through SeaBIOS: syslinux loads the bzImage and the initramfs
@@ -38,7 +34,7 @@ export async function writeBootDisk(options: {
     await writeSyslinuxDisk({
       bzImage: options.kernel.bzImage,
       initrd: options.initrd,
-      kernelArgs: DISK_KERNEL_ARGS,
+      kernelArgs: GUEST_KERNEL_ARGS,
       output: raw,
       ...(options.size !== undefined ? { size: options.size } : {}),
     });

@@ -14,11 +14,11 @@ import { capstanCommandLine, capstanRunScript } from "../../package/boot.ts";
 import { listContentFiles } from "../../package/content-files.ts";
 import { openLocalRepository } from "../../repo/local-repository.ts";
 import { type BootPlan, planBoot } from "../boot-plan.ts";
-import { INITRD_KERNEL_ARGS } from "../compose-initrd.ts";
 import { writeBootDisk, writeOsvDisk } from "../disk-image.ts";
 import { type GuestRunConfig, hostnameFor } from "../guest-config.ts";
 import { fileDigest, writeImageAtomic, writeSidecar } from "../image-file.ts";
 import { buildInitramfs } from "../initramfs.ts";
+import { GUEST_KERNEL_ARGS } from "../kernel-args.ts";
 import { type ComposeSet, loadComposeSet } from "../load-target.ts";
 import { mergeTrees, packageTree } from "../merge-packages.ts";
 import { pullMissing } from "../pull-missing.ts";
@@ -249,7 +249,7 @@ async function compose(
     ...common,
     command: plan.command,
     kernel: format === "initrd" ? kernel.vmlinux : undefined,
-    kernelArgs: format === "initrd" ? INITRD_KERNEL_ARGS : undefined,
+    kernelArgs: format === "initrd" ? GUEST_KERNEL_ARGS : undefined,
     minMemoryMiB: initramfs.minMemoryMiB,
     ...(await fileDigest(output)),
   };

@@ -103,8 +103,7 @@ function bootArgs(plan: QemuPlan): string[] {
       "-snapshot",
     ];
   }
-  // no_timer_check: on a busy host, emulated time runs so unevenly that the kernel's IO-APIC timer test
-  // can fail and panic ("IO-APIC + timer doesn't work!"), seen under TCG with a load average of 20.
+  // Also for images whose record has no kernel arguments of its own (no_timer_check: see GUEST_KERNEL_ARGS).
   const append = ["console=ttyS0", "panic=-1", "no_timer_check"];
   if (plan.machine === "microvm" && plan.accel === "tcg" && plan.tscKhz !== undefined) {
     append.push(`tsc_early_khz=${plan.tscKhz}`);
