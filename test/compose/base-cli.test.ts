@@ -12,7 +12,7 @@ before(async () => {
 
 test("base fetch is idempotent and base list shows what compose uses", async () => {
   const fetch = await mpm(["base", "fetch", "--only", "kernel,busybox"], {});
-  assert.equal(fetch.code, 0, fetch.stderr);
+  assert.equal(fetch.status, 0, fetch.stderr);
   assert.match(fetch.stdout, /^kernel\s+\S+-amd64 \(already prepared\)$/m);
   assert.match(fetch.stdout, /^busybox\s+\S+ \(already prepared\)$/m);
   assert.equal(fetch.stderr, "", "no progress output when stderr is not a terminal");
@@ -33,10 +33,10 @@ test("an empty cache lists nothing and says how to prepare the bases", async () 
   const cache = await mkdtemp(join(tmpdir(), "mpm-empty-cache-"));
   try {
     const list = await mpm(["base", "list"], { MPM_CACHE: cache });
-    assert.equal(list.code, 0);
+    assert.equal(list.status, 0);
     assert.match(list.stdout, /no bases prepared; run 'mpm base fetch'/);
     const bad = await mpm(["base", "fetch", "--only", "kernel,firmware"], { MPM_CACHE: cache });
-    assert.equal(bad.code, 2);
+    assert.equal(bad.status, 2);
     assert.match(bad.stderr, /MPM_E_COMPOSE_INPUT: unknown base 'firmware'/);
   } finally {
     await rm(cache, { recursive: true, force: true });

@@ -65,7 +65,7 @@ after(async () => {
 test("compose writes an initrd with its dependencies and record; recomposing reuses every layer", async () => {
   const output = join(work.dir, "hello.initrd");
   const first = await mpm(["compose", app, "-o", output, "--env", "EXTRA=1"], env);
-  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.status, 0, first.stderr);
   const record = JSON.parse(await readFile(`${output}.json`, "utf8")) as ComposedImage;
   assert.equal(record.format, "initrd");
   assert.equal(record.command, "/app/hello.sh $GREETING");
@@ -101,7 +101,7 @@ test("the composed initrd boots; a run-time --opt through fw_cfg sets the option
 test("a qcow2 image passes qemu-img check and boots from the disk alone", async () => {
   const output = join(work.dir, "hello.qcow2");
   const r = await mpm(["compose", app, "--format", "qcow2", "-o", output], env);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
   assert.match(execFileSync("qemu-img", ["check", output]).toString(), /No errors were found/);
   const record = JSON.parse(await readFile(`${output}.json`, "utf8")) as ComposedImage;
   assert.equal(record.kernel, undefined);
@@ -117,7 +117,7 @@ test("a qcow2 image passes qemu-img check and boots from the disk alone", async 
 test("a raw image has a bootable FAT partition at 1 MiB behind syslinux's MBR", async () => {
   const output = join(work.dir, "hello.raw");
   const r = await mpm(["compose", app, "--format", "raw", "-o", output, "--size", "40M"], env);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
   const disk = await readFile(output);
   assert.equal(disk.length, 40 * 2 ** 20);
   assert.deepEqual([disk[510], disk[511]], [0x55, 0xaa]);
@@ -144,7 +144,7 @@ test("an OSv image carries the Capstan command line and a ROFS root with /run/<c
     ["compose", app, "--format", "osv", "--loader", loader, "-o", output, "--opt", "c=7"],
     env,
   );
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
   const disk = await readFile(output);
   const layout = readOsvImage(disk);
   assert.equal(layout.commandLine, "--env=CODE=7 runscript /run/greet;");
@@ -174,7 +174,7 @@ test("meta/hooks/run may replace the command and add files", async () => {
   });
   const output = join(work.dir, "hooked.initrd");
   const r = await mpm(["compose", hooked, "-o", output], env);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
   const record = JSON.parse(await readFile(`${output}.json`, "utf8")) as ComposedImage;
   assert.equal(record.command, "/app/hello.sh $GREETING --loud");
   assert.equal(
@@ -190,7 +190,7 @@ async function assertFails(args: string[], code: string, exit: number, extraEnv:
   const outDir = join(work.dir, `fail-${code}-${Date.now()}`);
   await mkdir(outDir);
   const r = await mpm([...args, "-o", join(outDir, "image")], { ...env, ...extraEnv });
-  assert.equal(r.code, exit, r.stderr);
+  assert.equal(r.status, exit, r.stderr);
   assert.match(r.stderr, new RegExp(`mpm: ${code}: `));
   assert.match(r.stderr, /hint: /);
   assert.deepEqual(await readdir(outDir), [], "nothing written");
@@ -207,7 +207,7 @@ test("bad input: conflicting files, unknown package, no base, --size too small, 
   const conflict = await assertFails(["compose", clash], "MPM_E_COMPOSE_CONFLICT", 2);
   assert.match(conflict, /com\.example\.lib and com\.example\.clash both provide \/etc\/shared\.conf/);
   assert.equal(
-    (await mpm(["compose", clash, "--allow-overwrite", "-o", join(work.dir, "c.img")], env)).code,
+    (await mpm(["compose", clash, "--allow-overwrite", "-o", join(work.dir, "c.img")], env)).status,
     0,
   );
 
@@ -238,8 +238,8 @@ test("compose --pull fetches a missing dependency from a remote; without it the 
   const server = await serveFolder(served);
   t.after(() => server.close());
   const pullEnv = { MPM_ROOT: join(work.dir, "pull-repo") };
-  assert.equal((await mpm(["repo", "index", served], pullEnv)).code, 0);
-  assert.equal((await mpm(["repo", "add", "origin", server.url], pullEnv)).code, 0);
+  assert.equal((await mpm(["repo", "index", served], pullEnv)).status, 0);
+  assert.equal((await mpm(["repo", "add", "origin", server.url], pullEnv)).status, 0);
   const consumer = await makePackage(join(work.dir, "consumer-src"), {
     name: "com.example.consumer",
     require: ["com.example.remote@^1"],
@@ -249,12 +249,12 @@ test("compose --pull fetches a missing dependency from a remote; without it the 
   const output = join(work.dir, "consumer.initrd");
 
   const refused = await mpm(["compose", consumer, "-o", output], pullEnv);
-  assert.notEqual(refused.code, 0);
+  assert.notEqual(refused.status, 0);
   assert.match(refused.stderr, /com\.example\.remote/);
   assert.equal(await readFile(output).catch(() => undefined), undefined, "no image on failure");
 
   const pulled = await mpm(["compose", consumer, "-o", output, "--pull"], pullEnv);
-  assert.equal(pulled.code, 0, pulled.stderr);
+  assert.equal(pulled.status, 0, pulled.stderr);
   const files = initramfsFiles(await readFile(output));
   assert.equal(files.get("/etc/remote.conf")?.toString(), "from remote\n");
   const listed = await mpm(["list"], pullEnv);

@@ -1,33 +1,9 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { type CliResult, mpm as runMpm } from "../run/cli.ts";
 
-const MPM = fileURLToPath(new URL("../../bin/mpm", import.meta.url));
-
-export interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI (bin/mpm) with extra environment, bounded by a timeout. */
-export function mpm(args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<CliResult> {
-  const child = spawn(MPM, args, { env: { ...process.env, ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
-  return new Promise((resolve) => {
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs the real CLI with extra environment; composing under TCG load may take minutes. */
+export function mpm(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return runMpm(args, { env, timeoutMs: 180_000 });
 }
 
 /** Paths and contents of every record of a (multi-layer, gzip'd) initramfs; later layers win. */
