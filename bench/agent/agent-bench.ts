@@ -18,6 +18,7 @@ import { bundleAgent } from "../../src/agent/guest/bundle-agent.ts";
 import { runBaseFetch } from "../../src/base/commands/base-fetch.ts";
 import { makeWaitingProbe } from "../../test/helpers/package-fixture.ts";
 import { barChartSvg } from "../cloud/bar-chart.ts";
+import { median } from "../median.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -27,11 +28,6 @@ const REPEATS = Number(args[args.indexOf("--repeats") + 1]) || 5;
 const SKIP_BOOT = args.includes("--skip-boot");
 const SKIP_MEMCACHED = args.includes("--skip-memcached");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {

@@ -18,6 +18,7 @@ import { decideAccel } from "../../src/run/qemu/accel.ts";
 import { readHostFacts } from "../../src/run/qemu/host-facts.ts";
 import { buildQemuArgs, type Machine } from "../../src/run/qemu/qemu-args.ts";
 import { findQemu } from "../../src/run/qemu/qemu-binary.ts";
+import { median } from "../median.ts";
 import { renderBarChart } from "./bar-chart.ts";
 import { type BootSample, measureBoot } from "./boot-probe.ts";
 
@@ -122,11 +123,6 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const stats = subjects.map((s) => {
   const ready = samples.get(s.name)!.map((x) => x.ready);
   const started = samples.get(s.name)!.flatMap((x) => (x.appStarted === undefined ? [] : [x.appStarted]));

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { startGlance } from "../../test/cloud/glance-server.ts";
+import { median } from "../median.ts";
 import { barChartSvg } from "./bar-chart.ts";
 
 const run = promisify(execFile);
@@ -101,7 +102,6 @@ try {
     );
     await rm(path.join(work, "m.img"));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const medians = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
   const mbps = (seconds: number) => (mib * 1.048576) / seconds;
   const rows = Object.entries(medians).map(([k, s]) => {

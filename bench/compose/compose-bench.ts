@@ -13,6 +13,7 @@ import { parseArgs, promisify } from "node:util";
 import { mpmCacheDir } from "../../src/base/cache-dir.ts";
 import { writeQcow2FromRaw } from "../../src/image/qcow2/qcow2-writer.ts";
 import { barChartSvg } from "../cloud/bar-chart.ts";
+import { median } from "../median.ts";
 
 const run = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, "../../bin/mpm");
@@ -20,7 +21,6 @@ const RESULTS = path.resolve(import.meta.dirname, "../results");
 const { values } = parseArgs({ options: { repeats: { type: "string", default: "3" } } });
 const repeats = Number(values.repeats);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await action();

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type RunningServer, startOurs, startReal } from "../../test/memcached/servers.ts";
+import { median } from "../median.ts";
 import { barChart } from "./chart.ts";
 import { type LoadResult, loadServer } from "./memcaslap-run.ts";
 
@@ -36,12 +37,6 @@ const SERVERS = ["ours 1 shard", "memcached -t 1", "ours 2 shards", "memcached -
 type ServerName = (typeof SERVERS)[number];
 const BASELINE = "baseline 1 shard";
 const loaded: string[] = values.baseline === undefined ? [...SERVERS] : [...SERVERS, BASELINE];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "mc-bench-"));
 const config = join(dir, "memcaslap.cfg");

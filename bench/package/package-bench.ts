@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { median } from "../median.ts";
 import { barChartSvg } from "./bar-chart.ts";
 
 const args = process.argv.slice(2);
@@ -42,12 +43,6 @@ function timed(
   });
   if (result.status !== 0) throw new Error(`${command} ${argv.join(" ")} failed: ${result.stderr}`);
   return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Half incompressible bytes, half text-like lines, in 64 files over 8 folders (a typical app tree). */

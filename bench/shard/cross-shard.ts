@@ -8,15 +8,11 @@
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { ShardGroup } from "../../src/shard/shard-group.ts";
+import { median } from "../median.ts";
 
 const { values } = parseArgs({ options: { repeats: { type: "string", default: "3" } } });
 const repeats = Number(values.repeats);
 const params = { roundTrips: 5000, messages: 200_000, window: 1000 };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function rings() {
   const group = await ShardGroup.start({ entry: new URL("./ping-entry.ts", import.meta.url), shards: 2 });

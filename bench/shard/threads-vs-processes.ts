@@ -11,15 +11,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { median } from "../median.ts";
 
 const ECHO_WORKER = `const { parentPort } = require("node:worker_threads");
 parentPort.on("message", (m) => parentPort.postMessage(m)); parentPort.postMessage("up");`;
 const ECHO_PROCESS = `process.on("message", (m) => process.send(m)); process.send("up");`;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 interface Peer {
   send(m: unknown): void;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BellListener, BellRinger } from "../../src/transport/bell.ts";
-import { median } from "./measure.ts";
+import { median } from "../median.ts";
 
 const ROUNDS = 2000;
 const [role, a, b] = process.argv.slice(2);

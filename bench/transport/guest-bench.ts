@@ -12,8 +12,9 @@ import { RouteTable, resolveRegionPath } from "../../src/transport/route-table.t
 import { createServer } from "../../src/transport/server.ts";
 import { ShmChannel } from "../../src/transport/shm-channel.ts";
 import { ShmRegion } from "../../src/transport/shm-region.ts";
+import { median } from "../median.ts";
 import { echoOrCount } from "./echo-or-count.ts";
-import { iterationsFor, median, pingPong, rawEcho, rawPingPong, stream } from "./measure.ts";
+import { iterationsFor, pingPong, rawEcho, rawPingPong, stream } from "./measure.ts";
 
 const DEAD_MS = 8000; // TCG guests on a busy host stall for seconds
 const RAW_GEOMETRY = { slots: 1, ringSize: 1 << 20, heapSize: 0, mrEntries: 0 };

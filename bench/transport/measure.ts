@@ -1,11 +1,6 @@
 import type { Socket } from "../../src/transport/connect.ts";
 import type { ShmChannel } from "../../src/transport/shm-channel.ts";
 
-export const median = (values: readonly number[]): number => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-
 /** Round trips to run for one measurement: about budgetMs worth, at least 3. */
 export function iterationsFor(rttMs: number, budgetMs: number): number {
   return Math.max(3, Math.min(5000, Math.round(budgetMs / Math.max(rttMs, 0.001))));

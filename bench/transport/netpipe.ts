@@ -13,10 +13,10 @@ import { connect, type Socket } from "../../src/transport/connect.ts";
 import { RouteTable } from "../../src/transport/route-table.ts";
 import { ShmChannel } from "../../src/transport/shm-channel.ts";
 import { removeRegion, ShmRegion } from "../../src/transport/shm-region.ts";
+import { median } from "../median.ts";
 import { iperf3, netpipeTcp, sockperf } from "./anchors.ts";
 import {
   iterationsFor,
-  median,
   memcpyBandwidth,
   pingPong,
   pingPongMBps,
