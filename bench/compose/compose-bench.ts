@@ -6,12 +6,13 @@
  * Writes bench/results/compose.json and compose.svg and prints Markdown tables.
  */
 import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { mpmCacheDir } from "../../src/base/cache-dir.ts";
 import { writeQcow2FromRaw } from "../../src/image/qcow2/qcow2-writer.ts";
+import { makePackage } from "../../test/helpers/package-fixture.ts";
 import { barChartSvg } from "../cloud/bar-chart.ts";
 import { median } from "../median.ts";
 
@@ -36,28 +37,24 @@ try {
   const env = { ...process.env, MPM_CACHE: cache, MPM_ROOT: path.join(work, "repo") };
   const mpm = (args: string[]) => run(BIN, args, { cwd: work, env, maxBuffer: 1 << 20 });
 
-  const packages: Record<string, { files: Record<string, string>; runYaml: string }> = {
-    "native shell app": {
-      files: { "app/hello.sh": "#!/bin/sh\necho hello\n" },
-      runYaml: "runtime: native\nconfig_set:\n  default:\n    bootcmd: /app/hello.sh\n",
-    },
-    "Node.js app": {
-      files: { "app/main.js": "console.log('hello from node', process.version);\n" },
-      runYaml: "runtime: node\nconfig_set:\n  default:\n    main: /app/main.js\n",
-    },
-  };
+  const packages: Record<string, { files: Record<string, { text: string; mode: number }>; runYaml: string }> =
+    {
+      "native shell app": {
+        files: { "app/hello.sh": { text: "#!/bin/sh\necho hello\n", mode: 0o755 } },
+        runYaml: "runtime: native\nconfig_set:\n  default:\n    bootcmd: /app/hello.sh\n",
+      },
+      "Node.js app": {
+        files: { "app/main.js": { text: "console.log('hello from node', process.version);\n", mode: 0o644 } },
+        runYaml: "runtime: node\nconfig_set:\n  default:\n    main: /app/main.js\n",
+      },
+    };
   const results: Record<string, Record<string, number>> = {};
   for (const [label, spec] of Object.entries(packages)) {
-    const dir = path.join(work, label.replace(/\W+/g, "-"));
-    for (const [rel, text] of Object.entries({ ...spec.files, "meta/run.yaml": spec.runYaml })) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), text);
-    }
-    await chmod(path.join(dir, Object.keys(spec.files)[0]!), 0o755);
-    await writeFile(
-      path.join(dir, "meta/package.yaml"),
-      "name: bench.app\ntitle: t\nauthor: a\nversion: 1.0.0\n",
-    );
+    const dir = await makePackage(path.join(work, label.replace(/\W+/g, "-")), {
+      name: "bench.app",
+      runYaml: spec.runYaml,
+      files: spec.files,
+    });
     const image = path.join(work, "app.initrd");
     const cold: number[] = [];
     const warm: number[] = [];
