@@ -12,6 +12,8 @@ describe("memcached's number parsing", () => {
     assert.equal(parseU64("12abc"), undefined);
     assert.equal(parseU64(""), undefined);
     assert.equal(parseU64("007"), 7n);
+    assert.equal(parseU64(`${"0".repeat(40)}18446744073709551615`), 18446744073709551615n);
+    assert.equal(parseU64("1".repeat(1_000_000)), undefined);
   });
 
   it("truncates 32-bit flags like a C cast", () => {

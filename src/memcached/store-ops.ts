@@ -1,3 +1,4 @@
+import { parseU64, U64 } from "./c-numbers.ts";
 import { GET_REPLY_TAIL, type Item, type ItemStore } from "./item-store.ts";
 
 /**
@@ -48,8 +49,6 @@ export type StoreResponse =
   | DeltaResult
   | boolean
   | undefined;
-
-const U64 = (1n << 64n) - 1n;
 
 export function executeStoreRequest(store: ItemStore, req: StoreRequest, now: number): StoreResponse {
   switch (req.t) {
@@ -191,29 +190,9 @@ function writeInPlace(item: Item, digits: string): void {
   item.value = bytes;
 }
 
-/** strtoull over the stored value followed by its CRLF (so trailing spaces are fine, other bytes are not). */
+/** strtoull over the stored value (memcached parses it followed by its CRLF, so trailing spaces are fine). */
 function parseStoredNumber(value: Uint8Array): bigint | undefined {
-  if (value.length === 0) return undefined;
-  let i = 0;
-  while (i < value.length && isSpace(value[i]!)) i++;
-  let negative = false;
-  if (value[i] === 0x2b || value[i] === 0x2d) {
-    negative = value[i] === 0x2d;
-    i++;
-  }
-  const start = i;
-  while (i < value.length && value[i]! >= 0x30 && value[i]! <= 0x39) i++;
-  if (i === start) return undefined;
-  if (i < value.length && !isSpace(value[i]!)) return undefined;
-  const n = BigInt(String.fromCharCode(...value.subarray(start, i)));
-  if (n > U64) return undefined;
-  const v = negative ? -n & U64 : n;
-  if (negative && v >= 1n << 63n) return undefined;
-  return v;
-}
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
+  return parseU64(Buffer.from(value.buffer, value.byteOffset, value.length).toString("latin1"));
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -65,6 +65,20 @@ describe("robustness of mpm memcached", { timeout: 180_000 }, () => {
     await stillServes(server.port);
   });
 
+  it("refuses to increment a value of a million digits and goes on serving", async () => {
+    const digits = "1".repeat(1_000_000);
+    const { reply } = await exchange(
+      server.port,
+      Buffer.from(`set huge 0 0 ${digits.length}\r\n${digits}\r\nincr huge 1\r\n`),
+      endsWith("value\r\n"),
+    );
+    assert.equal(
+      reply.toString(),
+      "STORED\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\n",
+    );
+    await stillServes(server.port);
+  });
+
   it("rejects malformed binary requests the way memcached does", async () => {
     const header = Buffer.alloc(24);
     header[0] = 0x80;
