@@ -23,7 +23,7 @@ export interface ProtocolContext {
 
 /** Control of the connection a protocol handler reads from. */
 export interface ConnectionControl {
-  /** True while reading should stop (too many replies pending or the client is not reading). */
+  /** True while reading should stop (quit, too many replies pending or the client is not reading). */
   saturated(): boolean;
   /** Closes at once, dropping unsent replies (memcached's conn_closing). */
   closeNow(): void;

@@ -24,6 +24,11 @@ export class ReplySink {
   /** Bytes of ready replies not yet handed to the socket (counted so a burst of requests is bounded too). */
   queuedBytes = 0;
 
+  /** True once quit asked to close: requests after it are not run, as memcached closes at once. */
+  get closeRequested(): boolean {
+    return this.closeAfterFlush;
+  }
+
   /** Replies still waiting for another shard. */
   get pending(): number {
     return this.waiting.length;

@@ -52,6 +52,7 @@ export class TcpConnection implements ConnectionControl {
   saturated(): boolean {
     return (
       this.closing ||
+      this.sink.closeRequested ||
       this.sink.pending >= MAX_PENDING_REPLIES ||
       this.socket.writableLength > MAX_UNSENT_BYTES
     );

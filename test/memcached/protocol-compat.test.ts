@@ -97,6 +97,28 @@ describe("text protocol matches memcached 1.6 byte for byte", { timeout: 120_000
     });
   }
 
+  it("runs nothing a client sends after quit, even in a later packet", async () => {
+    const lateSet = async (port: number) => {
+      const { Socket } = await import("node:net");
+      // Half-open, so the client can still send once the server has closed its side.
+      const s = new Socket({ allowHalfOpen: true });
+      s.on("error", () => {});
+      s.connect(port, "127.0.0.1");
+      await new Promise((r) => s.once("connect", r));
+      s.write("quit\r\n");
+      await new Promise((r) => setTimeout(r, 50));
+      s.write("set after-quit 0 0 1\r\ny\r\n");
+      await new Promise((r) => setTimeout(r, 200));
+      s.destroy();
+      const { reply } = await exchange(port, b("get after-quit\r\n"), (r) =>
+        r.toString().endsWith("END\r\n"),
+      );
+      return reply.toString("latin1");
+    };
+    assert.equal(await lateSet(real.port), "END\r\n");
+    assert.equal(await lateSet(ours.port), "END\r\n");
+  });
+
   it("closes a connection that sends 3000 bytes without a newline (not a get)", async () => {
     const send = async (port: number) => {
       const { Socket } = await import("node:net");
