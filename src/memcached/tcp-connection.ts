@@ -94,7 +94,15 @@ export class TcpConnection implements ConnectionControl {
         input[0] === 0x80
           ? new BinaryProtocol(this.ctx, this.sink, this)
           : new TextProtocol(this.ctx, this.sink, this);
-      const used = this.protocol.process(input, 0);
+      let used: number;
+      try {
+        used = this.protocol.process(input, 0);
+      } catch (error) {
+        // A request the parser fails on ends its own connection, not the shard and every client on it.
+        process.stderr.write(`mpm memcached: closed a connection after an internal error: ${error}\n`);
+        this.closeNow();
+        return;
+      }
       this.input = used >= input.length ? undefined : input.subarray(used);
     }
     this.sink.flush();
