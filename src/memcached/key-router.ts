@@ -88,17 +88,7 @@ export class KeyRouter {
         }),
       );
     }
-    let left = parts.length;
-    const done = new Future<(Hit | null)[]>();
-    for (const p of parts) {
-      p.then(
-        () => {
-          if (--left === 0) done.settle({ ok: true, value: results });
-        },
-        (error) => done.settle({ ok: false, error }),
-      );
-    }
-    return done;
+    return whenAllFutures(parts).then(() => results);
   }
 
   /**
