@@ -3,6 +3,9 @@ import { Future } from "../shard/future.ts";
 /** What a request answers: bytes, or nothing (noreply, quiet binary commands). */
 export type Reply = readonly Uint8Array[];
 
+/** The answer to a request whose reply failed (its shard stopped, or formatting it threw). */
+const SHARD_ERROR: Reply = [Buffer.from("SERVER_ERROR shard unavailable\r\n")];
+
 /**
  * Keeps a connection's replies in request order while some of them wait for another shard. Replies that
  * are ready and have nothing pending before them go straight to the output batch, written once per read.
@@ -42,7 +45,10 @@ export class ReplySink {
     }
     if (reply.isReady() && this.waiting.length === 0) {
       // A ready future's continuation runs inline, so this adds to `out` in order.
-      reply.then((r) => this.push(r));
+      reply.then(
+        (r) => this.push(r),
+        () => this.push(SHARD_ERROR),
+      );
       return;
     }
     const slot: { reply: Reply | undefined } = { reply: undefined };
@@ -53,7 +59,7 @@ export class ReplySink {
         this.release();
       },
       () => {
-        slot.reply = [Buffer.from("SERVER_ERROR shard unavailable\r\n")];
+        slot.reply = SHARD_ERROR;
         this.release();
       },
     );
