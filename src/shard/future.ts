@@ -38,6 +38,15 @@ export class Future<T> implements PromiseLike<T> {
     return Future.ready(value as T);
   }
 
+  /** Calls fn and adopts its result; a synchronous throw becomes a failed future instead of escaping. */
+  static invoke<T>(fn: () => T | PromiseLike<T>): Future<T> {
+    try {
+      return Future.from(fn());
+    } catch (error) {
+      return Future.failed(error);
+    }
+  }
+
   isReady(): boolean {
     return this.result !== undefined;
   }

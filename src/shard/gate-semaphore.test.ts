@@ -44,6 +44,24 @@ describe("Semaphore", () => {
     assert.equal(sem.availableUnits, 1);
   });
 
+  it("gives the units back when the work throws, synchronously or later", async () => {
+    const sem = new Semaphore(2);
+    await assert.rejects(
+      Promise.resolve(
+        sem.withUnits(2, () => {
+          throw new Error("at once");
+        }),
+      ),
+      /at once/,
+    );
+    assert.equal(sem.availableUnits, 2);
+    await assert.rejects(
+      Promise.resolve(sem.withUnits(2, () => Promise.reject(new Error("later")))),
+      /later/,
+    );
+    assert.equal(sem.availableUnits, 2);
+  });
+
   it("fails waiters when broken", async () => {
     const sem = new Semaphore(0);
     const waiting = sem.wait();

@@ -38,13 +38,7 @@ export class Gate {
     } catch (error) {
       return Future.failed(error);
     }
-    let result: Future<T>;
-    try {
-      result = Future.from(fn());
-    } catch (error) {
-      result = Future.failed(error);
-    }
-    return result.finally(() => this.leave());
+    return Future.invoke(fn).finally(() => this.leave());
   }
 
   close(): Future<void> {

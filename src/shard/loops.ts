@@ -27,13 +27,7 @@ export function keepDoing(fn: () => Step<unknown>, running: () => boolean = () =
 /** Starts fn for every item at once and resolves when all are done (fails with the first failure). */
 export function parallelForEach<T>(items: Iterable<T>, fn: (item: T) => Step<unknown>): Future<void> {
   const futures: Future<unknown>[] = [];
-  for (const item of items) {
-    try {
-      futures.push(Future.from(fn(item)));
-    } catch (error) {
-      futures.push(Future.failed(error));
-    }
-  }
+  for (const item of items) futures.push(Future.invoke(() => fn(item)));
   return whenAllFutures(futures).then(() => undefined);
 }
 

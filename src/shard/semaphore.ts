@@ -49,7 +49,7 @@ export class Semaphore {
 
   /** Runs fn holding `units`, releasing them afterwards whatever happens. */
   withUnits<T>(units: number, fn: () => T | PromiseLike<T>): Future<T> {
-    return this.wait(units).then(() => Future.from(fn()).finally(() => this.signal(units)));
+    return this.wait(units).then(() => Future.invoke(fn).finally(() => this.signal(units)));
   }
 
   /** Fails every waiter and all later waits (used at shutdown). */

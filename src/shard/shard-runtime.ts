@@ -245,8 +245,7 @@ export class ShardRuntime {
   }
 
   private runCall(from: number, id: number, handler: string, source: boolean, arg: unknown): void {
-    let result: Future<unknown>;
-    try {
+    const result = Future.invoke(() => {
       const fn: Handler | undefined = source ? compiledHandler(handler) : namedHandler(handler);
       if (fn === undefined) {
         throw new MpmError(
@@ -257,10 +256,8 @@ export class ShardRuntime {
           },
         );
       }
-      result = Future.from((fn as (a: unknown) => unknown)(arg));
-    } catch (error) {
-      result = Future.failed(error);
-    }
+      return (fn as (a: unknown) => unknown)(arg);
+    });
     result.then(
       (value) => this.reply(from, id, value),
       (error) => this.send(from, encodeEnvelope({ type: "error", id, error: errorShape(error) })),
