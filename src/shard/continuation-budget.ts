@@ -58,7 +58,8 @@ function runReady(): void {
   while (i < ready.length) {
     if (ranThisTurn >= bound) {
       deferredTotal += ready.length - i;
-      deferred.push(...ready.slice(i));
+      // One push per task: spreading a large batch into push() overflows the call stack (300,000 did).
+      for (let k = i; k < ready.length; k++) deferred.push(ready[k]!);
       queueDrain();
       break;
     }

@@ -49,6 +49,23 @@ describe("Future", () => {
     }
   });
 
+  it("runs every one of 300,000 continuations a future releases at once", async () => {
+    const p = new Promised<number>();
+    let ran = 0;
+    for (let i = 0; i < 300_000; i++) {
+      p.future.then(() => {
+        ran++;
+      });
+    }
+    const last = p.future.then(() => ran);
+    // Released from inside a continuation, so they all join the queue of the one running.
+    Future.ready(1).then((v) => p.resolve(v));
+    const stuck = new Promise<never>((_, reject) => {
+      setTimeout(() => reject(new Error(`only ${ran} continuations ran`)), 10_000).unref();
+    });
+    assert.equal(await Promise.race([Promise.resolve(last), stuck]), 300_000);
+  });
+
   it("lets timers run during a long loop of ready futures", async () => {
     let iterations = 0;
     let timerFiredAt = -1;
