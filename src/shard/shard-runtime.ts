@@ -163,6 +163,10 @@ export class ShardRuntime {
       if (box.backlogHead === box.backlog.length) {
         box.backlog = [];
         box.backlogHead = 0;
+      } else if (box.backlogHead >= 1024 && box.backlogHead * 2 >= box.backlog.length) {
+        // A backlog that never empties (sustained overload) must not keep every message it ever sent.
+        box.backlog = box.backlog.slice(box.backlogHead);
+        box.backlogHead = 0;
       }
     }
     this.flush();
