@@ -17,6 +17,18 @@ export function namedHandler(name: string): Handler | undefined {
   return named.get(name);
 }
 
+const sources = new WeakMap<object, string>();
+
+/** A function's source text, computed once per function object (the sending side of compiledHandler). */
+export function sourceOf(fn: (...args: never[]) => unknown): string {
+  let text = sources.get(fn);
+  if (text === undefined) {
+    text = fn.toString();
+    sources.set(fn, text);
+  }
+  return text;
+}
+
 /** Compiles (once) the source text of a function sent by another shard. */
 export function compiledHandler(source: string): Handler {
   let fn = compiled.get(source);

@@ -1,7 +1,7 @@
 import { MpmError } from "../errors/mpm-error.ts";
 import { decodeEnvelope, type Envelope, encodeEnvelope, type RemoteErrorShape } from "./envelope.ts";
 import { Future, Promised } from "./future.ts";
-import { compiledHandler, type Handler, namedHandler } from "./handler-registry.ts";
+import { compiledHandler, type Handler, namedHandler, sourceOf } from "./handler-registry.ts";
 import { SpscRing } from "./spsc-ring.ts";
 import type { Topology } from "./topology.ts";
 
@@ -286,18 +286,6 @@ export class ShardRuntime {
  */
 function copyOf(message: Uint8Array): Uint8Array {
   return new Uint8Array(message);
-}
-
-const sources = new WeakMap<object, string>();
-
-/** A function's source text, computed once per function object. */
-function sourceOf(fn: (arg: never) => unknown): string {
-  let text = sources.get(fn);
-  if (text === undefined) {
-    text = fn.toString();
-    sources.set(fn, text);
-  }
-  return text;
 }
 
 /** Atomics.waitAsync (ES2024; the project's type library is ES2023). */

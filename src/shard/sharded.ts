@@ -1,6 +1,6 @@
 import { MpmError } from "../errors/mpm-error.ts";
 import type { Future } from "./future.ts";
-import { compiledHandler, registerHandler } from "./handler-registry.ts";
+import { compiledHandler, registerHandler, sourceOf } from "./handler-registry.ts";
 import { currentRuntime, shard, whenAllFutures } from "./this-shard.ts";
 
 /** A service has one instance per shard; stop() is awaited on every shard when the service stops. */
@@ -109,7 +109,7 @@ export class Sharded<S extends Service> {
   }
 
   invokeOn<A, R>(target: number, fn: ServiceFn<S, A, R>, arg?: A): Future<R> {
-    return currentRuntime().call<R>(target, "__svc.call", { name: this.name, fn: fn.toString(), arg });
+    return currentRuntime().call<R>(target, "__svc.call", { name: this.name, fn: sourceOf(fn), arg });
   }
 
   invokeOnAll<A, R>(fn: ServiceFn<S, A, R>, arg?: A): Future<R[]> {
