@@ -120,16 +120,12 @@ export class ShmSocket extends Duplex {
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     // Like net.Socket's direct write to the kernel: copy into the ring at once when nothing waits ahead,
     // so a bulk writer is not held to one chunk per event-loop turn.
+    this.#pending.push({ chunk, offset: 0, done });
     const channel = this.#channel;
-    const n = channel && this.#pending.length === 0 ? channel.tx.write(chunk) : 0;
-    this.bytesWritten += n;
-    if (n > 0) channel!.ring();
-    if (channel && n === chunk.length) {
-      this.#poller?.kick();
-      done();
-      return;
+    if (channel && this.#pending.length === 1 && this.#flush(channel)) {
+      channel.ring();
+      this.#touch();
     }
-    this.#pending.push({ chunk, offset: n, done });
     this.#poller?.kick();
   }
 
@@ -158,8 +154,10 @@ export class ShmSocket extends Duplex {
     const wrote = this.#flush(channel);
     const read = this.#wantRead && !this.#eof ? this.#drain(channel) : false;
     // The peer may sleep waiting for these bytes (wrote) or for the room they left (read).
-    if (wrote || read) channel.ring();
-    if (wrote || read) this.#touch();
+    if (wrote || read) {
+      channel.ring();
+      this.#touch();
+    }
     // A peer that said goodbye may leave; only one we still wait for (or write to) must stay alive.
     const waiting = (!this.#eof && !channel.peerClosed()) || this.#pending.length > 0;
     if (waiting && !channel.peerAlive(now)) {

@@ -68,6 +68,33 @@ describe("socket-style API between two processes", () => {
     }
   });
 
+  it("counts writes as traffic for setTimeout, as net.Socket does", async () => {
+    const server = createServer();
+    server.on("connection", (socket) => socket.resume());
+    const shm = `${dirs.shm}-idle`;
+    await new Promise<void>((resolve) => server.listen({ port: 0, host: "127.0.0.1", shm }, resolve));
+    const serverPort = (server.address() as net.AddressInfo).port;
+    const socket = connect({
+      port: serverPort,
+      host: "127.0.0.1",
+      routes: new RouteTable([{ address: `127.0.0.1:${serverPort}`, shm }]),
+    });
+    try {
+      assert.ok(socket instanceof ShmSocket);
+      let timeouts = 0;
+      socket.setTimeout(100, () => timeouts++);
+      // Writes every 5 ms for 600 ms and never reads: never 100 ms without traffic.
+      for (let i = 0; i < 120; i++) {
+        socket.write(Buffer.alloc(1024));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.equal(timeouts, 0);
+    } finally {
+      socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("falls back to TCP for an address without a route, with the same application code", async () => {
     const socket = connect({ port, host: "127.0.0.1", routes: new RouteTable() });
     assert.ok(socket instanceof net.Socket, "an unrouted address must use TCP");
