@@ -3,6 +3,7 @@
 // kernel path the doorbell is meant to match. Round-trip percentiles per run and medians over runs.
 // Usage: node bench/transport/doorbell-wake.ts [runs per path, default 5]
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { createServer, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,6 +85,8 @@ async function fifoRun(tag: string): Promise<number[]> {
   peer.kill();
   ringer.close();
   listener.close();
+  // SIGTERM ends the peer without its exit hook, so its doorbell is removed here.
+  rmSync(theirs, { force: true });
   return stats(times);
 }
 
