@@ -119,7 +119,6 @@ export class ShmChannel {
    * shares this kernel). Returns true when a ring was sent.
    */
   ring(): boolean {
-    if (this.region.buffer.byteLength === 0) return false; // unmapped
     if (Atomics.load(this.#words, this.#peer + BEAT.sleeping) === 0 || !this.sameKernel()) return false;
     this.#ringer ??= new BellRinger(this.#bellPathOf(this.side === 0 ? 1 : 0));
     return this.#ringer.ring();

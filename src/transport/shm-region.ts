@@ -26,7 +26,7 @@ export class ShmRegion {
   readonly bytes: Uint8Array;
   readonly slotSize: number;
   /** The mapping itself (empty once unmapped). */
-  readonly buffer: ArrayBuffer;
+  readonly #buffer: ArrayBuffer;
 
   /**
    * The mapped file's device and inode ("<dev>-<ino>"), read when it was mapped: alike for every process on
@@ -37,7 +37,7 @@ export class ShmRegion {
   private constructor(path: string, buffer: ArrayBuffer, geometry: Geometry) {
     this.fileId = regionFileId(path);
     this.path = path;
-    this.buffer = buffer;
+    this.#buffer = buffer;
     this.words = new Int32Array(buffer);
     this.bytes = new Uint8Array(buffer);
     this.geometry = geometry;
@@ -92,7 +92,7 @@ export class ShmRegion {
 
   /** Unmaps the region; views taken from it become detached and unusable. */
   close(): void {
-    if (this.buffer.byteLength > 0) shmAddon().unmap(this.buffer);
+    if (this.#buffer.byteLength > 0) shmAddon().unmap(this.#buffer);
   }
 }
 
