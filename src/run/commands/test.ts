@@ -43,10 +43,7 @@ export async function testPackage(options: TestOptions): Promise<TestResult> {
   const packageDir = resolve(options.target);
   const hook = findTestHook(packageDir);
   const composer = options.composer ?? composeForRun;
-  const image = await composer(packageDir, {
-    boot: options.boot,
-    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
-  });
+  const image = await composer(packageDir, { boot: options.boot, onProgress: options.onProgress });
   const name = `test-${image.package.name.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-")}-${process.pid}`.slice(
     0,
     63,
