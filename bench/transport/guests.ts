@@ -129,7 +129,7 @@ try {
   const loadBefore = loadavg()[0]!;
   log(`load average ${loadBefore.toFixed(2)} (other jobs on this host make the guests' figures noisy)`);
   log("composing the transport guest image");
-  const image = await composeTransportGuest(dir, { extraDirs: ["bench/transport"] });
+  const image = await composeTransportGuest(dir, { extraSources: ["bench/transport", "bench/median.ts"] });
   for (const name of ["socket", "raw"] as const) {
     writeFileSync(`/dev/shm/${regions[name]}`, "");
     truncateSync(`/dev/shm/${regions[name]}`, REGIONS[name]);

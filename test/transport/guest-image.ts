@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runBaseFetch } from "../../src/base/commands/base-fetch.ts";
 import { requireNodeBase } from "../../src/base/node-base.ts";
@@ -20,12 +20,13 @@ function addDir(tree: FileTree, hostDir: string, guestDir: string, keep: (path: 
 /**
  * A guest that runs the transport's guest peer (test/transport/fixtures/guest-peer.ts) on the node runtime
  * base: the transport and error sources as they are (Node 24 strips the types in the guest too) and the
- * mmap addon built on this host (it needs only libc, which the node base carries). `extraDirs` (relative to
- * the repository) add more sources at the same place under /app, such as a benchmark's in-guest program.
+ * mmap addon built on this host (it needs only libc, which the node base carries). `extraSources` (folders or
+ * files, relative to the repository) add more at the same place under /app, such as a benchmark's in-guest
+ * program and what it imports.
  */
 export async function composeTransportGuest(
   dir: string,
-  options: { extraDirs?: readonly string[] } = {},
+  options: { extraSources?: readonly string[] } = {},
 ): Promise<ComposedImage> {
   await runBaseFetch({ only: ["kernel", "busybox", "node"] });
   const nodeRoot = (await requireNodeBase()).root;
@@ -39,8 +40,11 @@ export async function composeTransportGuest(
   const source = (p: string) => p.endsWith(".ts") && !p.endsWith(".test.ts");
   addDir(app, join(REPO, "src/transport"), "/app/src/transport", (p) => source(p) || p.endsWith(".c"));
   addDir(app, join(REPO, "src/errors"), "/app/src/errors", source);
-  for (const sources of ["test/transport/fixtures", ...(options.extraDirs ?? [])])
-    addDir(app, join(REPO, sources), `/app/${sources}`, source);
+  for (const sources of ["test/transport/fixtures", ...(options.extraSources ?? [])]) {
+    if (statSync(join(REPO, sources)).isDirectory())
+      addDir(app, join(REPO, sources), `/app/${sources}`, source);
+    else app.set(`/app/${sources}`, { type: "file", mode: 0o644, data: readFileSync(join(REPO, sources)) });
+  }
   const addon = buildShmAddon();
   app.set(`/app/${relative(REPO, addon)}`, { type: "file", mode: 0o755, data: readFileSync(addon) });
   return composeInitrd({
