@@ -14,7 +14,7 @@ import { ShmChannel } from "../../src/transport/shm-channel.ts";
 import { ShmRegion } from "../../src/transport/shm-region.ts";
 import { median } from "../median.ts";
 import { echoOrCount } from "./echo-or-count.ts";
-import { iterationsFor, pingPong, rawEcho, rawPingPong, stream } from "./measure.ts";
+import { iterationsFor, pingPong, rawEcho, rawPingPong, rawRtt, stream } from "./measure.ts";
 
 const DEAD_MS = 8000; // TCG guests on a busy host stall for seconds
 const RAW_GEOMETRY = { slots: 1, ringSize: 1 << 20, heapSize: 0, mrEntries: 0 };
@@ -118,10 +118,22 @@ interface Settings {
   readonly streamBytes: number;
 }
 type Pair = Record<Kind, number>;
-interface Row extends Pair {
+/** Medians over both transports, with the runs they come from. */
+export interface Measured extends Pair {
+  runs: Record<Kind, number[]>;
+}
+export interface Row extends Measured {
   size: number;
   raw: number;
-  runs: Record<Kind, number[]>;
+}
+/** What the measuring guest prints after VRDMA-BENCH. */
+export interface GuestResult extends Settings {
+  secondsSinceConnected: number;
+  clocksource: string;
+  eventLoopTurnUs: number;
+  pingpong: Row[];
+  stream: Measured;
+  requestResponsePerSecond: Measured;
 }
 
 /** Runs one measure `repeats` times per transport, alternating them so drifting load hits both alike. */
@@ -198,11 +210,7 @@ function rawRings(rows: Row[], settings: Settings): void {
   // The first round trip waits for guest A to notice the rings (it looks every 100 ms); then warm up.
   rawPingPong(raw, Buffer.alloc(1, 1), 1000);
   for (const row of rows) {
-    const payload = Buffer.alloc(row.size, 0x5a);
-    const n = iterationsFor(rawPingPong(raw, payload, 2), settings.budgetMs);
-    const runs: number[] = [];
-    for (let r = 0; r < settings.repeats; r++) runs.push(rawPingPong(raw, payload, n));
-    row.raw = median(runs);
+    row.raw = rawRtt(raw, row.size, settings.budgetMs, settings.repeats);
     progress(`ping-pong ${row.size} B: rtt raw rings ${row.raw.toFixed(4)} ms`);
   }
   raw.markClosed();
@@ -232,7 +240,7 @@ async function measure(port: number, hostPort: number, quick: boolean): Promise<
     "/sys/devices/system/clocksource/clocksource0/current_clocksource",
     "utf8",
   );
-  const result = {
+  const result: GuestResult = {
     ...settings,
     // Guest time from the "connected" progress line to this one, for the host to check the guest's clock.
     secondsSinceConnected: (performance.now() - connected) / 1000,

@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import { mpm, REPO } from "../../test/run/cli.ts";
 import { composeTransportGuest } from "../../test/transport/guest-image.ts";
 import { freePort } from "./anchors.ts";
+import type { GuestResult } from "./guest-bench.ts";
 import { writeGuestCharts } from "./guest-charts.ts";
 import { pingPongSummary } from "./measure.ts";
 
@@ -20,28 +21,6 @@ const PROGRAM = "/usr/bin/node /app/bench/transport/guest-bench.ts";
 // 16 MiB holds 4 slots of 1 MiB rings (the host benchmark's ring size); the raw rings need 2 MiB.
 const REGIONS = { socket: 16 << 20, raw: 4 << 20 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Medians over both transports, with the runs they come from. */
-interface Measured {
-  shm: number;
-  tcp: number;
-  runs: { shm: number[]; tcp: number[] };
-}
-interface Row extends Measured {
-  size: number;
-  raw: number;
-}
-interface GuestResult {
-  repeats: number;
-  budgetMs: number;
-  streamBytes: number;
-  secondsSinceConnected: number;
-  clocksource: string;
-  eventLoopTurnUs: number;
-  pingpong: Row[];
-  stream: Measured;
-  requestResponsePerSecond: Measured;
-}
 
 /** Runs guest B in the foreground, relaying its progress; resolves with its result and the host's timing. */
 function runMeasuringGuest(

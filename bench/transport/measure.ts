@@ -1,5 +1,6 @@
 import type { Socket } from "../../src/transport/connect.ts";
 import type { ShmChannel } from "../../src/transport/shm-channel.ts";
+import { median } from "../median.ts";
 
 /** Round trips to run for one measurement: about budgetMs worth, at least 3. */
 export function iterationsFor(rttMs: number, budgetMs: number): number {
@@ -62,6 +63,15 @@ export function rawPingPong(channel: ShmChannel, payload: Buffer, n: number): nu
     }
   }
   return (performance.now() - start) / n;
+}
+
+/** Median over `repeats` runs of rawPingPong with `size` bytes, each run about budgetMs long; ms. */
+export function rawRtt(channel: ShmChannel, size: number, budgetMs: number, repeats: number): number {
+  const payload = Buffer.alloc(size, 0x5a);
+  const n = iterationsFor(rawPingPong(channel, payload, 2), budgetMs);
+  const runs: number[] = [];
+  for (let r = 0; r < repeats; r++) runs.push(rawPingPong(channel, payload, n));
+  return median(runs);
 }
 
 /** Single-thread memcpy bandwidth (Buffer.copy is memmove) over 64 MiB buffers, MB/s, best of repeats. */

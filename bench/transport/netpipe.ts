@@ -22,6 +22,7 @@ import {
   pingPongMBps,
   pingPongSummary,
   rawPingPong,
+  rawRtt,
   stream,
 } from "./measure.ts";
 import { logLogChart } from "./svg-chart.ts";
@@ -63,14 +64,6 @@ async function socketRtt(socket: Socket, size: number): Promise<number> {
   const n = iterationsFor(warm, BUDGET_MS);
   const runs: number[] = [];
   for (let r = 0; r < REPEATS; r++) runs.push(await pingPong(socket, payload, n));
-  return median(runs);
-}
-
-function rawRtt(channel: ShmChannel, size: number): number {
-  const payload = Buffer.alloc(size, 0x5a);
-  const n = iterationsFor(rawPingPong(channel, payload, 2), BUDGET_MS);
-  const runs: number[] = [];
-  for (let r = 0; r < REPEATS; r++) runs.push(rawPingPong(channel, payload, n));
   return median(runs);
 }
 
@@ -118,7 +111,7 @@ try {
   children.push(raw.child);
   rawPingPong(rawChannel, Buffer.alloc(1), 20000);
   for (const row of pingpong) {
-    row.raw = rawRtt(rawChannel, row.size);
+    row.raw = rawRtt(rawChannel, row.size, BUDGET_MS, REPEATS);
     log(`ping-pong ${row.size} B: rtt raw ring ${row.raw.toFixed(4)} ms`);
   }
   rawChannel.markClosed();
