@@ -238,7 +238,8 @@ export class TextProtocol {
     const format = (r: StoreResponse): Reply => {
       if (noreply) return NONE;
       const d = r as { s: string; value?: bigint };
-      if (d.s === "OK") return line(d.value!.toString());
+      // Not through line(): counter values would fill its cache of constant replies.
+      if (d.s === "OK") return [Buffer.from(`${d.value}\r\n`, "latin1")];
       if (d.s === "NON_NUMERIC") return line("CLIENT_ERROR cannot increment or decrement non-numeric value");
       if (d.s === "NO_MEMORY") return line("SERVER_ERROR out of memory");
       return line("NOT_FOUND");
